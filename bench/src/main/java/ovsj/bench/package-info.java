@@ -1,0 +1,2 @@
+/** ovsj bench module. */
+package ovsj.bench;

@@ -1,0 +1,2 @@
+/** ovsj cli module. */
+package ovsj.cli;

@@ -1,0 +1,2 @@
+/** ovsj datapath module. */
+package ovsj.datapath;

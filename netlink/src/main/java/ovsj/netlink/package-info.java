@@ -1,0 +1,2 @@
+/** ovsj netlink module. */
+package ovsj.netlink;

@@ -1,0 +1,2 @@
+/** ovsj odp module. */
+package ovsj.odp;

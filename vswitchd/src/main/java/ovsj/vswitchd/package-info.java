@@ -1,0 +1,2 @@
+/** ovsj vswitchd module. */
+package ovsj.vswitchd;
