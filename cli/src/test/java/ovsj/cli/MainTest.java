@@ -1,0 +1,112 @@
+package ovsj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class MainTest {
+
+  /** One run of the command line, with everything it printed. */
+  private record Result(int exitCode, String out, String err) {}
+
+  private static Result execute(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Main.newCommandLine();
+    cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int exitCode = cmd.execute(args);
+    return new Result(exitCode, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsTheFiveSubcommandsAndExitsZero() {
+    Result r = execute("--help");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("Usage: ovsj");
+    for (String sub : new String[] {"run", "datapath", "dpctl", "appctl", "bench"}) {
+      assertThat(r.out()).containsPattern("(?m)^\\s+" + sub + "\\s+\\S");
+    }
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void versionExitsZero() {
+    Result r = execute("--version");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("ovsj ");
+  }
+
+  @Test
+  void unknownOptionIsAUsageErrorNamingTheOption() {
+    Result r = execute("--bogus");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--bogus").contains("Usage: ovsj");
+    assertThat(r.err()).doesNotContain("Exception");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void unknownSubcommandIsAUsageError() {
+    Result r = execute("frobnicate");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("frobnicate");
+  }
+
+  @Test
+  void noSubcommandIsAUsageError() {
+    Result r = execute();
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required subcommand").contains("Usage: ovsj");
+  }
+
+  @Test
+  void runSaysTheDaemonIsNotBuiltAndExitsOne() {
+    Result r = execute("run");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("ovsj run: the daemon is not built yet (see README)" + System.lineSeparator());
+    assertThat(r.out()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "datapath, ovsj datapath: the datapath is not built yet (see README)",
+    "dpctl,    ovsj dpctl: dpctl is not built yet (see README)",
+    "appctl,   ovsj appctl: appctl is not built yet (see README)",
+    "bench,    ovsj bench: the benchmarks are not built yet (see README)",
+  })
+  void everySubcommandSaysItIsNotBuiltAndExitsOne(String sub, String message) {
+    Result r = execute(sub);
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains(message).doesNotContain("Exception");
+  }
+
+  @Test
+  void dpctlAcceptsItsFutureCommandsWithoutAUsageError() {
+    Result r = execute("dpctl", "dump-flows", "system@ovs-system");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("not built yet");
+  }
+
+  @Test
+  void subcommandHelpExitsZero() {
+    Result r = execute("run", "--help");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("Usage: ovsj run");
+  }
+}
