@@ -112,8 +112,11 @@ public final class FlowKey {
     public static final int MAC_PROTO_NONE = 0;
     public static final int MAC_PROTO_ETHERNET = 1;
 
-    /** The kernel's {@code DP_MAX_PORTS}: an in_port of this value means "no port given". */
-    public static final int DP_MAX_PORTS = 65536;
+    /**
+     * The kernel's {@code DP_MAX_PORTS} ({@code USHRT_MAX}): ports are below it, and a key's in_port
+     * holds it when the flow key named no port.
+     */
+    public static final int DP_MAX_PORTS = 65535;
 
     final long[] words = new long[WORDS];
 
