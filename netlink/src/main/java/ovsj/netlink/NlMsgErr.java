@@ -51,8 +51,11 @@ public final class NlMsgErr {
         int reqLen = NlMsgHdr.len(buf, req);
         boolean echoAll = error != 0 && !capAck;
         int flags = echoAll ? 0 : NlMsgHdr.F_CAPPED;
+        // NLA_UNSPEC / NLA_REJECT policies (NL_ATTR_TYPE_INVALID) are not reported: the kernel cancels the nest
+        boolean policy = ack != null && ack.policy() != null
+                && ack.policy().attrType() != NlPolicy.NL_ATTR_TYPE_INVALID;
         boolean tlvs = ack != null && (ack.msg() != null
-                || (error != 0 && (ack.badAttrOffset() >= 0 || ack.policy() != null)));
+                || (error != 0 && (ack.badAttrOffset() >= 0 || policy)));
         if (tlvs) {
             flags |= NlMsgHdr.F_ACK_TLVS;
         }
@@ -67,7 +70,7 @@ public final class NlMsgErr {
                 if (ack.badAttrOffset() >= 0) {
                     w.putU32(ATTR_OFFS, ack.badAttrOffset());
                 }
-                if (ack.policy() != null) {
+                if (policy) {
                     int nest = w.beginNestFlagged(ATTR_POLICY);
                     ack.policy().writeTo(w);
                     w.endNest(nest);

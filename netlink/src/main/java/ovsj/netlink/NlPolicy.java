@@ -6,8 +6,8 @@ package ovsj.netlink;
  * {@code NL_ATTR_TYPE_*} and, where the policy has them, value or length bounds.
  *
  * @param attrType   one of the {@code NL_ATTR_TYPE_*} constants
- * @param minValueU  lower bound for unsigned integer types
- * @param maxValueU  upper bound for unsigned integer types
+ * @param minValueU  lower bound for integer types (for the signed types, the signed bound)
+ * @param maxValueU  upper bound for integer types (for the signed types, the signed bound)
  * @param minLength  lower length bound for strings/binaries (0: none)
  * @param maxLength  upper length bound for strings/binaries (0: none)
  */
@@ -72,6 +72,10 @@ public record NlPolicy(int attrType, long minValueU, long maxValueU, int minLeng
             case NL_ATTR_TYPE_U8, NL_ATTR_TYPE_U16, NL_ATTR_TYPE_U32, NL_ATTR_TYPE_U64 -> {
                 w.putU64Aligned(TYPE_ATTR_MIN_VALUE_U, minValueU, TYPE_ATTR_PAD);
                 w.putU64Aligned(TYPE_ATTR_MAX_VALUE_U, maxValueU, TYPE_ATTR_PAD);
+            }
+            case NL_ATTR_TYPE_S8, NL_ATTR_TYPE_S16, NL_ATTR_TYPE_S32, NL_ATTR_TYPE_S64 -> {
+                w.putU64Aligned(TYPE_ATTR_MIN_VALUE_S, minValueU, TYPE_ATTR_PAD);
+                w.putU64Aligned(TYPE_ATTR_MAX_VALUE_S, maxValueU, TYPE_ATTR_PAD);
             }
             case NL_ATTR_TYPE_STRING, NL_ATTR_TYPE_NUL_STRING, NL_ATTR_TYPE_BINARY -> {
                 if (minLength != 0) {
