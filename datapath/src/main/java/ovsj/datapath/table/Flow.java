@@ -1,0 +1,124 @@
+package ovsj.datapath.table;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import ovsj.odp.FlowKey;
+import ovsj.odp.FlowMask;
+import ovsj.odp.Ufid;
+
+/**
+ * A megaflow ({@code struct sw_flow}): the masked key it matches, its identifier (a UFID, or else the
+ * unmasked key it was created with), the table's shared mask, its actions (replaced atomically by SET),
+ * per-thread statistics, and the seed's match cache: the netlink bytes of its identifier, key and mask,
+ * built on the first dump and copied on every later one.
+ *
+ * <p>Immutable but for the actions, the statistics and the match cache; a flow is published to readers
+ * by {@link FlowTable#insert}, which also sets its mask and hash.
+ */
+public final class Flow {
+    private static final VarHandle ACTIONS;
+    private static final VarHandle MATCH_CACHE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ACTIONS = l.findVarHandle(Flow.class, "actions", byte[].class);
+            MATCH_CACHE = l.findVarHandle(Flow.class, "matchCache", byte[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final FlowKey key;
+    private final FlowKey unmaskedKey;
+    private final Ufid ufid;
+    private final FlowStats stats;
+    FlowMask mask;
+    int hash;
+
+    /** The stored actions (ActionCodec's stored form); read with acquire, replaced with release. */
+    @SuppressWarnings("unused")
+    private volatile byte[] actions;
+    /** The seed's cache: null until the first dump builds it. */
+    @SuppressWarnings("unused")
+    private volatile byte[] matchCache;
+
+    /**
+     * @param key         the masked key
+     * @param unmaskedKey the key as given (the identifier when {@code ufid} is null), or null
+     * @param ufid        the UFID, or null for a flow identified by its unmasked key
+     * @param actions     the stored actions
+     * @param cpus        how many forwarding threads keep statistics slots
+     */
+    public Flow(FlowKey key, FlowKey unmaskedKey, Ufid ufid, byte[] actions, int cpus) {
+        if (ufid == null && unmaskedKey == null) {
+            throw new IllegalArgumentException("a flow without a UFID is identified by its unmasked key");
+        }
+        this.key = key;
+        this.unmaskedKey = ufid == null ? unmaskedKey : null;
+        this.ufid = ufid;
+        this.actions = actions;
+        this.stats = new FlowStats(cpus);
+    }
+
+    /** The masked key. */
+    public FlowKey key() {
+        return key;
+    }
+
+    /** The identifier key of a flow without a UFID, else null. */
+    public FlowKey unmaskedKey() {
+        return unmaskedKey;
+    }
+
+    public Ufid ufid() {
+        return ufid;
+    }
+
+    public boolean hasUfid() {
+        return ufid != null;
+    }
+
+    /** The table's shared mask (set when inserted). */
+    public FlowMask mask() {
+        return mask;
+    }
+
+    public int hash() {
+        return hash;
+    }
+
+    public FlowStats stats() {
+        return stats;
+    }
+
+    public byte[] actions() {
+        return (byte[]) ACTIONS.getAcquire(this);
+    }
+
+    /** SET: readers see the old or the new list, never a mix. */
+    public void replaceActions(byte[] newActions) {
+        ACTIONS.setRelease(this, newActions);
+    }
+
+    public byte[] matchCache() {
+        return (byte[]) MATCH_CACHE.getAcquire(this);
+    }
+
+    /**
+     * Publishes a freshly built match cache unless another dump already did (both are the same bytes:
+     * identifier, key and mask never change for the life of a flow, so a race is harmless).
+     *
+     * @return the cache now attached to the flow
+     */
+    public byte[] publishMatchCache(byte[] built) {
+        byte[] prev = (byte[]) MATCH_CACHE.compareAndExchangeRelease(this, (byte[]) null, built);
+        return prev == null ? built : prev;
+    }
+
+    /** Drops the cache (when the dump mode leaves match-cache). */
+    public void clearMatchCache() {
+        MATCH_CACHE.setRelease(this, (byte[]) null);
+    }
+}

@@ -1,0 +1,93 @@
+package ovsj.datapath.transport;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A netlink transport without a socket: the caller hands a request datagram in and gets back the reply
+ * datagrams the kernel would have queued, exactly as the UNIX-socket transport frames them. Upcalls
+ * and other unsolicited datagrams wait in a queue until {@link Connection#pollUnsolicited()}.
+ *
+ * <p>Used by the daemon (in-process datapath) and by tests that replay the kernel vectors.
+ */
+public final class InProcessTransport {
+    private final NetlinkHandler handler;
+    private final PortIds portIds;
+
+    public InProcessTransport(NetlinkHandler handler, PortIds portIds) {
+        this.handler = handler;
+        this.portIds = portIds;
+    }
+
+    /** Opens a new netlink socket with a fresh port id. */
+    public Connection open(String comm) {
+        return new Connection(comm);
+    }
+
+    /** One in-process netlink socket. Not thread-safe: one caller at a time. */
+    public final class Connection implements AutoCloseable {
+        private final NlSocket sock;
+        private final ArrayDeque<byte[]> unsolicited = new ArrayDeque<>();
+        private List<byte[]> replies;
+
+        Connection(String comm) {
+            this.sock = new NlSocket(portIds.next(), this::deliver, comm);
+            handler.opened(sock);
+        }
+
+        private void deliver(byte[] buf, int off, int len) {
+            byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+            List<byte[]> r = replies;
+            if (r != null && Thread.currentThread() == owner) {
+                r.add(copy);
+            } else {
+                synchronized (unsolicited) {
+                    unsolicited.add(copy);
+                }
+            }
+        }
+
+        private Thread owner;
+
+        public int portId() {
+            return sock.portId();
+        }
+
+        public NlSocket socket() {
+            return sock;
+        }
+
+        /** Sends one datagram; returns every datagram sent back while it was processed, in order. */
+        public List<byte[]> request(byte[] datagram) {
+            return request(datagram, 0, datagram.length);
+        }
+
+        public List<byte[]> request(byte[] buf, int off, int len) {
+            List<byte[]> out = new ArrayList<>();
+            replies = out;
+            owner = Thread.currentThread();
+            try {
+                handler.receive(sock, buf, off, len);
+            } finally {
+                replies = null;
+                owner = null;
+            }
+            return out;
+        }
+
+        /** The next datagram that arrived outside a request (an upcall), or null. */
+        public byte[] pollUnsolicited() {
+            synchronized (unsolicited) {
+                return unsolicited.poll();
+            }
+        }
+
+        @Override
+        public void close() {
+            sock.close();
+            handler.closed(sock);
+        }
+    }
+}
