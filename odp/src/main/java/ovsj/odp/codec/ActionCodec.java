@@ -129,7 +129,7 @@ public final class ActionCodec {
                                   ActionCaller caller) {
         int mark = out.position();
         int ethType = key.ethType();
-        int mplsCount = isMpls(ethType) ? Integer.bitCount(key.u8(FlowKey.MPLS_LABELS_MASK_OFFSET)) : 0;
+        int mplsCount = isMpls(ethType) ? Integer.bitCount(key.u32(FlowKey.MPLS_LABELS_MASK_OFFSET)) : 0;
         int err = copyList(buf, off, len, key, out, klog, caller, ethType, key.vlanTci(), mplsCount, 0);
         if (err == 0 && out.overflowed()) {
             err = -Errno.EMSGSIZE;

@@ -285,9 +285,9 @@ class ActionCodecTest {
     @Test
     void popMplsOfTheLastLabelForbidsLaterMplsSets() {
         FlowKey mpls1 = key(0x8847, 0);
-        mpls1.u8(FlowKey.MPLS_LABELS_MASK_OFFSET, 0b1);
+        mpls1.u32(FlowKey.MPLS_LABELS_MASK_OFFSET, 0b1);
         FlowKey mpls2 = key(0x8847, 0);
-        mpls2.u8(FlowKey.MPLS_LABELS_MASK_OFFSET, 0b11);
+        mpls2.u32(FlowKey.MPLS_LABELS_MASK_OFFSET, 0b11);
         byte[] acts = actions(w -> {
             w.putBe16(ActionAttr.POP_MPLS, 0x8847);
             nest(w, ActionAttr.SET, s -> s.putBe32(KeyAttr.MPLS, 0x12345140));

@@ -26,7 +26,7 @@ class ActionPropertiesTest {
     static FlowKey[] keys() {
         FlowKey tcp6 = ActionCodecTest.key(0x86dd, 6);
         FlowKey mpls = ActionCodecTest.key(0x8847, 0);
-        mpls.u8(FlowKey.MPLS_LABELS_MASK_OFFSET, 0b11);
+        mpls.u32(FlowKey.MPLS_LABELS_MASK_OFFSET, 0b11);
         FlowKey l3 = ActionCodecTest.key(0x0800, 1);
         l3.u8(FlowKey.MAC_PROTO_OFFSET, FlowKey.MAC_PROTO_NONE);
         FlowKey nsh = ActionCodecTest.key(0x894f, 0);

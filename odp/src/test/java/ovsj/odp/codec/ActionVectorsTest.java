@@ -141,6 +141,7 @@ class ActionVectorsTest {
 
         int expected = actionStep ? s.error() : 0;
         assertThat(err).as("verdict").isEqualTo(expected);
+        crossCheckWithKeyParser(req, acts, caller, err, stored);
         if (expected != 0) {
             assertThat(lines).as("klog").isEqualTo(s.klog());
             assertThat(stored.position()).as("nothing stored on error").isZero();
@@ -159,6 +160,29 @@ class ActionVectorsTest {
                     .as("reply ACTIONS")
                     .isEqualTo(Wire.hex(reply, ra, NlAttr.align(NlAttr.len(reply, ra))));
         }
+    }
+
+    /**
+     * The same verdict and stored form with the masked key of the real {@link KeyParser} (key AND mask,
+     * as {@code ovs_flow_mask_key} makes it), when the parser accepts the request's match.
+     */
+    private static void crossCheckWithKeyParser(byte[] req, int acts, ActionCaller caller, int err, NlWriter stored) {
+        FlowKey key = new FlowKey();
+        FlowKey mask = new FlowKey();
+        if (attr(req, FlowAttr.KEY) < 0
+                || new KeyParser().parseMatch(req, attr(req, FlowAttr.KEY), attr(req, FlowAttr.MASK), key, mask,
+                        KernelLog.NONE) != 0) {
+            return;
+        }
+        for (int i = 0; i < FlowKey.WORDS; i++) {
+            key.words()[i] &= mask.words()[i];
+        }
+        NlWriter again = new NlWriter(256);
+        int err2 = ActionCodec.copyActions(req, acts + 4, NlAttr.len(req, acts) - 4, key, again, KernelLog.NONE,
+                caller);
+        assertThat(err2).as("verdict with KeyParser's masked key").isEqualTo(err);
+        assertThat(Wire.hex(again.buffer(), 0, again.position()))
+                .isEqualTo(Wire.hex(stored.buffer(), 0, stored.position()));
     }
 
     @Test
@@ -205,7 +229,7 @@ class ActionVectorsTest {
             key.u16(FlowKey.VLAN_TCI_OFFSET, k.vlanTci);
             key.u8(FlowKey.IP_PROTO_OFFSET, k.ipProto & m.ipProto);
             key.u8(FlowKey.IP_FRAG_OFFSET, k.ipFrag & m.ipFrag);
-            key.u8(FlowKey.MPLS_LABELS_MASK_OFFSET, k.mplsLabels & m.mplsLabels);
+            key.u32(FlowKey.MPLS_LABELS_MASK_OFFSET, k.mplsLabels & m.mplsLabels);
             key.u8(FlowKey.NSH_NP_OFFSET, k.nshNp & m.nshNp);
             return key;
         }
