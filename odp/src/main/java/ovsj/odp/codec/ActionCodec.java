@@ -160,6 +160,53 @@ public final class ActionCodec {
         return 0;
     }
 
+    /**
+     * The number of bytes {@link #putActions} writes for {@code stored[off, off+len)}, nest included, so a
+     * dump can size its batch without a trial write. (The kernel sizes a single-flow reply from the
+     * request's ACTIONS length instead; callers that imitate {@code ovs_flow_cmd_msg_size} should keep
+     * that length.)
+     */
+    public static int replySize(byte[] stored, int off, int len) {
+        return NlAttr.HEADER_LENGTH + listSize(stored, off, len);
+    }
+
+    private static int listSize(byte[] s, int off, int len) {
+        int size = 0;
+        int p = off;
+        int end = off + len;
+        while (p + NlAttr.HEADER_LENGTH <= end) {
+            int alen = NlAttr.len(s, p);
+            int pay = p + NlAttr.HEADER_LENGTH;
+            int plen = alen - NlAttr.HEADER_LENGTH;
+            size += NlAttr.HEADER_LENGTH;
+            switch (NlAttr.type(s, p)) {
+                case ActionAttr.SET_TO_MASKED -> size += NlAttr.totalSize((NlAttr.len(s, pay) - 4) / 2);
+                case ActionAttr.SET -> size += plen - NlAttr.align(NlAttr.len(s, pay)); // TUNNEL_INFO dropped
+                case ActionAttr.SAMPLE, ActionAttr.CLONE -> {
+                    int argLen = NlAttr.align(NlAttr.len(s, pay));
+                    boolean sample = NlAttr.type(s, p) == ActionAttr.SAMPLE;
+                    size += (sample ? NlAttr.totalSize(4) + NlAttr.HEADER_LENGTH : 0)
+                            + listSize(s, pay + argLen, plen - argLen);
+                }
+                case ActionAttr.CHECK_PKT_LEN, ActionAttr.DEC_TTL -> {
+                    int a = pay;
+                    if (NlAttr.type(s, p) == ActionAttr.CHECK_PKT_LEN) {
+                        size += NlAttr.totalSize(2); // PKT_LEN replaces ARG
+                        a += NlAttr.align(NlAttr.len(s, pay));
+                    }
+                    while (a + NlAttr.HEADER_LENGTH <= pay + plen) {
+                        int l = NlAttr.len(s, a);
+                        size += NlAttr.HEADER_LENGTH + listSize(s, a + NlAttr.HEADER_LENGTH, l - NlAttr.HEADER_LENGTH);
+                        a += NlAttr.align(l);
+                    }
+                }
+                default -> size += NlAttr.align(plen);
+            }
+            p += NlAttr.align(alen);
+        }
+        return size;
+    }
+
     // ---- validation and copy (__ovs_nla_copy_actions) --------------------------------------------
 
     static int copyList(byte[] buf, int off, int len, FlowKey key, NlWriter out, KernelLog klog, ActionCaller c,

@@ -53,6 +53,7 @@ class ActionCodecTest {
         byte[] reply() {
             NlWriter w = new NlWriter(64);
             assertThat(ActionCodec.putActions(w, stored, 0, stored.length)).isZero();
+            assertThat(ActionCodec.replySize(stored, 0, stored.length)).as("replySize").isEqualTo(w.position());
             byte[] all = w.toByteArray();
             return java.util.Arrays.copyOfRange(all, 4, NlAttr.len(all, 0));
         }

@@ -173,6 +173,7 @@ class ActionPropertiesTest {
         }
         NlWriter reply = new NlWriter(64);
         assertThat(ActionCodec.putActions(reply, out.buffer(), 0, out.position())).isZero();
+        assertThat(ActionCodec.replySize(out.buffer(), 0, out.position())).as("replySize").isEqualTo(reply.position());
         byte[] r = reply.buffer();
         NlWriter again = new NlWriter(64);
         int err2 = ActionCodec.copyActions(r, 4, NlAttr.len(r, 0) - 4, key, again, KernelLog.NONE);

@@ -156,6 +156,7 @@ class ActionVectorsTest {
             }
             NlWriter w = new NlWriter(256);
             assertThat(ActionCodec.putActions(w, stored.buffer(), 0, stored.position())).isZero();
+            assertThat(ActionCodec.replySize(stored.buffer(), 0, stored.position())).isEqualTo(w.position());
             assertThat(Wire.hex(w.buffer(), 0, w.position()))
                     .as("reply ACTIONS")
                     .isEqualTo(Wire.hex(reply, ra, NlAttr.align(NlAttr.len(reply, ra))));
