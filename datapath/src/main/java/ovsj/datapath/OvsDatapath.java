@@ -1,7 +1,10 @@
 package ovsj.datapath;
 
+import ovsj.datapath.genl.FlowFamily;
+import ovsj.datapath.genl.GenlServer;
 import ovsj.datapath.transport.NetlinkHandler;
 import ovsj.datapath.transport.NlSocket;
+import ovsj.odp.KernelLog;
 
 /**
  * The datapath as a whole (the kernel module's {@code ovs_net}): every datapath, its ports and flow
@@ -10,15 +13,42 @@ import ovsj.datapath.transport.NlSocket;
  */
 public final class OvsDatapath implements NetlinkHandler {
     private final int cpus;
+    private final OvsNet net = new OvsNet();
+    private final GenlServer genl;
+    private final KernelLog klog;
     private volatile DumpMode dumpMode;
 
     public OvsDatapath(int cpus, DumpMode dumpMode) {
+        this(cpus, dumpMode, KernelLog.NONE);
+    }
+
+    public OvsDatapath(int cpus, DumpMode dumpMode, KernelLog klog) {
+        if (cpus < 1) {
+            throw new IllegalArgumentException("at least one forwarding thread is needed, not " + cpus);
+        }
         this.cpus = cpus;
         this.dumpMode = dumpMode;
+        this.klog = klog;
+        this.genl = new GenlServer(klog);
+        // Registration order gives the family ids (0x20...) the recording had:
+        // ovs_datapath, ovs_vport, ovs_flow, ovs_packet, ovs_meter, ovs_ct_limit.
+        genl.register(new FlowFamily(this));
     }
 
     public int cpus() {
         return cpus;
+    }
+
+    public OvsNet net() {
+        return net;
+    }
+
+    public GenlServer genl() {
+        return genl;
+    }
+
+    public KernelLog klog() {
+        return klog;
     }
 
     public DumpMode dumpMode() {
@@ -31,7 +61,7 @@ public final class OvsDatapath implements NetlinkHandler {
 
     @Override
     public void receive(NlSocket sock, byte[] buf, int off, int len) {
-        // Filled in by the genl families.
+        genl.receive(sock, buf, off, len);
     }
 
     /**

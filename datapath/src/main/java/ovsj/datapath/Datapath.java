@@ -1,0 +1,99 @@
+package ovsj.datapath;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import ovsj.datapath.table.FlowTable;
+
+/**
+ * One datapath ({@code struct datapath}): its name and ifindex, the user features and upcall ports
+ * vswitchd asked for, its ports by number, its flow table and its counters.
+ */
+public final class Datapath {
+    /** The kernel's {@code DP_MAX_PORTS}: port numbers are below it. */
+    public static final int MAX_PORTS = 65535;
+    /** {@code OVSP_LOCAL}: the datapath's own internal port. */
+    public static final int LOCAL_PORT = 0;
+
+    private final String name;
+    private final int ifindex;
+    private final FlowTable table;
+    private final AtomicReferenceArray<Vport> ports = new AtomicReferenceArray<>(MAX_PORTS);
+    private volatile int userFeatures;
+    private volatile int[] perCpuPids = new int[0];
+
+    // struct dp_stats_percpu, summed: kept as atomics on the control side; the fast path adds its own.
+    public final AtomicLong nHit = new AtomicLong();
+    public final AtomicLong nMissed = new AtomicLong();
+    public final AtomicLong nLost = new AtomicLong();
+    public final AtomicLong nMaskHit = new AtomicLong();
+    public final AtomicLong nCacheHit = new AtomicLong();
+
+    public Datapath(String name, int ifindex, FlowTable table) {
+        this.name = name;
+        this.ifindex = ifindex;
+        this.table = table;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int ifindex() {
+        return ifindex;
+    }
+
+    public FlowTable table() {
+        return table;
+    }
+
+    public int userFeatures() {
+        return userFeatures;
+    }
+
+    public void userFeatures(int f) {
+        this.userFeatures = f;
+    }
+
+    public int[] perCpuPids() {
+        return perCpuPids;
+    }
+
+    public void perCpuPids(int[] pids) {
+        this.perCpuPids = pids.clone();
+    }
+
+    public Vport port(int portNo) {
+        return portNo >= 0 && portNo < MAX_PORTS ? ports.get(portNo) : null;
+    }
+
+    /** Lowest free port number from 1 ({@code find_vport} order), or -1 when full. */
+    public int freePortNo() {
+        for (int i = 1; i < MAX_PORTS; i++) {
+            if (ports.get(i) == null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public void attach(Vport v) {
+        ports.set(v.portNo(), v);
+    }
+
+    public void detach(Vport v) {
+        ports.compareAndSet(v.portNo(), v, null);
+    }
+
+    /** Every attached port, in port-number order. */
+    public java.util.List<Vport> ports() {
+        java.util.List<Vport> out = new java.util.ArrayList<>();
+        for (int i = 0; i < MAX_PORTS; i++) {
+            Vport v = ports.get(i);
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+}
