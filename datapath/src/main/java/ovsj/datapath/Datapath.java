@@ -28,6 +28,8 @@ public final class Datapath {
     public final AtomicLong nLost = new AtomicLong();
     public final AtomicLong nMaskHit = new AtomicLong();
     public final AtomicLong nCacheHit = new AtomicLong();
+    /** Heap bytes held by the flows' match caches (the seed's memory cost). */
+    public final AtomicLong matchCacheBytes = new AtomicLong();
 
     public Datapath(String name, int ifindex, FlowTable table) {
         this.name = name;

@@ -55,8 +55,35 @@ public final class OvsDatapath implements NetlinkHandler {
         return dumpMode;
     }
 
+    /**
+     * Switches the dump mode at run time. Leaving {@link DumpMode#MATCH_CACHE} frees every flow's cache
+     * (a later switch back rebuilds them on the next dump), so the setting never leaves memory behind.
+     */
     public void setDumpMode(DumpMode mode) {
+        DumpMode old = this.dumpMode;
         this.dumpMode = mode;
+        if (old == DumpMode.MATCH_CACHE && mode != DumpMode.MATCH_CACHE) {
+            for (Datapath dp : net.datapaths()) {
+                ovsj.datapath.table.DumpCursor c = new ovsj.datapath.table.DumpCursor();
+                for (ovsj.datapath.table.Flow f = dp.table().dumpNext(c); f != null; f = dp.table().dumpNext(c)) {
+                    f.clearMatchCache();
+                }
+                dp.matchCacheBytes.set(0);
+            }
+        }
+    }
+
+    /** One line for {@code dpif/show-dump-mode}: the mode and, for match-cache, what the caches hold. */
+    public String dumpModeStatus() {
+        DumpMode m = dumpMode;
+        if (m != DumpMode.MATCH_CACHE) {
+            return m.cliName();
+        }
+        long bytes = 0;
+        for (Datapath dp : net.datapaths()) {
+            bytes += dp.matchCacheBytes.get();
+        }
+        return m.cliName() + " (match caches: " + bytes + " bytes)";
     }
 
     @Override

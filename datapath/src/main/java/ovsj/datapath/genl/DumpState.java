@@ -9,4 +9,6 @@ public final class DumpState {
     public final long[] args = new long[6];
     /** A family's own cursor object, if longs do not suffice. */
     public Object cursor;
+    /** Scratch space a family may reuse across batches (no allocation per flow). */
+    public long[] scratch;
 }

@@ -109,7 +109,7 @@ public final class FlowFamily extends GenlFamily {
         NlWriter w = new NlWriter(FlowMessages.msgSize(flow, ufidFlags));
         int msg = w.position();
         FlowMessages.fillInfo(w, flow, req.dpIfindex(), req.portId(), req.seq(), 0, cmd, ufidFlags,
-                DumpMode.SERIALIZE, msg);
+                DumpMode.SERIALIZE, msg, null, new long[4]);
         FlowMessages.setType(w, msg, id());
         req.send(w);
     }
@@ -292,6 +292,7 @@ public final class FlowFamily extends GenlFamily {
             }
             if (!req.has(FlowAttr.KEY) && ufid == null) {
                 dp.table().flush();
+                dp.matchCacheBytes.set(0);
                 return 0;
             }
             flow = ufid != null ? dp.table().lookupUfid(ufid) : dp.table().lookupExact(key, null);
@@ -299,6 +300,10 @@ public final class FlowFamily extends GenlFamily {
                 return -ENOENT;
             }
             dp.table().remove(flow);
+            byte[] cache = flow.matchCache();
+            if (cache != null) {
+                dp.matchCacheBytes.addAndGet(-cache.length);
+            }
         } finally {
             lock.unlock();
         }
@@ -322,6 +327,7 @@ public final class FlowFamily extends GenlFamily {
             state.args[2] = attrs[FlowAttr.UFID_FLAGS] >= 0
                     ? ovsj.netlink.Wire.u32(req.buf(), attrs[FlowAttr.UFID_FLAGS] + 4) : 0;
             state.cursor = new DumpCursor();
+            state.scratch = new long[4];
         }
         Datapath dp = ovs.net().datapath(req.dpIfindex());
         if (dp == null) {
@@ -338,7 +344,7 @@ public final class FlowFamily extends GenlFamily {
             }
             int msg = batch.position();
             if (FlowMessages.fillInfo(batch, flow, req.dpIfindex(), req.portId(), req.seq(), NlMsgHdr.F_MULTI,
-                    FlowCmd.GET, ufidFlags, mode, batchStart) < 0) {
+                    FlowCmd.GET, ufidFlags, mode, batchStart, dp, state.scratch) < 0) {
                 cursor.unread(); // this flow goes first in the next batch
                 break;
             }

@@ -1,5 +1,6 @@
 package ovsj.datapath.genl;
 
+import ovsj.datapath.Datapath;
 import ovsj.datapath.DumpMode;
 import ovsj.datapath.table.Flow;
 import ovsj.netlink.NlAttr;
@@ -55,17 +56,17 @@ public final class FlowMessages {
      *                   without its actions when they do not fit (as the kernel's {@code skb_orig_len})
      */
     static int fillInfo(NlWriter w, Flow flow, int dpIfindex, int portId, int seq, int flags, int cmd,
-                        int ufidFlags, DumpMode mode, int batchStart) {
+                        int ufidFlags, DumpMode mode, int batchStart, Datapath dp, long[] statsScratch) {
         int start = w.position();
         int msg = w.beginMessage(0, flags, seq, portId); // type patched below
         w.putGenlHeader(cmd, 1);
         w.putRawU32(dpIfindex);
         if (mode == DumpMode.MATCH_CACHE) {
-            putCachedMatch(w, flow, ufidFlags);
+            putCachedMatch(w, flow, ufidFlags, dp);
         } else {
             putMatch(w, flow, ufidFlags);
         }
-        putStats(w, flow);
+        putStats(w, flow, statsScratch);
         if (w.overflowed()) {
             w.rewind(start);
             return -90;
@@ -110,10 +111,14 @@ public final class FlowMessages {
     }
 
     /** The seed: copy the parts of the cached match the flags ask for, building it on first use. */
-    static void putCachedMatch(NlWriter w, Flow flow, int ufidFlags) {
+    static void putCachedMatch(NlWriter w, Flow flow, int ufidFlags, Datapath dp) {
         byte[] cache = flow.matchCache();
         if (cache == null) {
-            cache = flow.publishMatchCache(buildMatchCache(flow));
+            byte[] built = buildMatchCache(flow);
+            cache = flow.publishMatchCache(built);
+            if (cache == built && dp != null) {
+                dp.matchCacheBytes.addAndGet(cache.length);
+            }
         }
         int ident = NlAttr.align(NlAttr.len(cache, 0));
         int keyLen = flow.hasUfid() ? NlAttr.align(NlAttr.len(cache, ident)) : 0;
@@ -135,8 +140,7 @@ public final class FlowMessages {
     }
 
     /** {@code ovs_flow_cmd_fill_stats}: USED once hit, STATS once counted, TCP_FLAGS if any. */
-    static void putStats(NlWriter w, Flow flow) {
-        long[] s = new long[4];
+    static void putStats(NlWriter w, Flow flow, long[] s) {
         flow.stats().read(s);
         if (s[2] != 0) {
             w.putU64Aligned(FlowAttr.USED, s[2], FlowAttr.PAD);
