@@ -36,6 +36,11 @@ public final class Flow {
     private final FlowStats stats;
     FlowMask mask;
     int hash;
+    /**
+     * Set (volatile) by {@link FlowTable#remove} and {@link FlowTable#flush}; a dump still walking an
+     * instance that holds the flow skips it.
+     */
+    volatile boolean removed;
 
     /** The stored actions (ActionCodec's stored form); read with acquire, replaced with release. */
     @SuppressWarnings("unused")
