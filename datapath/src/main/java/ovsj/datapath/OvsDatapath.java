@@ -1,7 +1,12 @@
 package ovsj.datapath;
 
+import ovsj.datapath.genl.CtLimitFamily;
+import ovsj.datapath.genl.DatapathFamily;
 import ovsj.datapath.genl.FlowFamily;
 import ovsj.datapath.genl.GenlServer;
+import ovsj.datapath.genl.MeterFamily;
+import ovsj.datapath.genl.PacketFamily;
+import ovsj.datapath.genl.VportFamily;
 import ovsj.datapath.transport.NetlinkHandler;
 import ovsj.datapath.transport.NlSocket;
 import ovsj.odp.KernelLog;
@@ -32,7 +37,12 @@ public final class OvsDatapath implements NetlinkHandler {
         this.genl = new GenlServer(klog);
         // Registration order gives the family ids (0x20...) the recording had:
         // ovs_datapath, ovs_vport, ovs_flow, ovs_packet, ovs_meter, ovs_ct_limit.
+        genl.register(new DatapathFamily(this));
+        genl.register(new VportFamily(this));
         genl.register(new FlowFamily(this));
+        genl.register(new PacketFamily(this));
+        genl.register(new MeterFamily());
+        genl.register(new CtLimitFamily());
     }
 
     public int cpus() {

@@ -1,5 +1,6 @@
 package ovsj.datapath;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -24,6 +25,8 @@ public final class Vport {
     private final int ifindex;
     private volatile int[] upcallPids;
     private final AtomicLongArray stats = new AtomicLongArray(8);
+    private static final AtomicLong CREATED = new AtomicLong();
+    private final long created = CREATED.incrementAndGet();
 
     public Vport(Datapath dp, int portNo, int type, String name, int ifindex, int[] upcallPids) {
         this.dp = dp;
@@ -32,6 +35,14 @@ public final class Vport {
         this.name = name;
         this.ifindex = ifindex;
         this.upcallPids = upcallPids.clone();
+    }
+
+    /**
+     * Creation order: the kernel chains a datapath's ports newest-first in each of its hash buckets
+     * ({@code hlist_add_head_rcu}), which dumps and datapath deletion walk.
+     */
+    public long created() {
+        return created;
     }
 
     public Datapath datapath() {
