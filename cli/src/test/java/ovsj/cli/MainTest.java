@@ -82,7 +82,6 @@ class MainTest {
 
   @ParameterizedTest
   @CsvSource({
-    "datapath, ovsj datapath: the datapath is not built yet (see README)",
     "dpctl,    ovsj dpctl: dpctl is not built yet (see README)",
     "appctl,   ovsj appctl: appctl is not built yet (see README)",
     "bench,    ovsj bench: the benchmarks are not built yet (see README)",

@@ -72,13 +72,15 @@ public final class UnixctlServer implements AutoCloseable {
     private final ReentrantLock commandLock = new ReentrantLock();
     private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connSeq = new AtomicInteger();
-    private final Thread acceptor;
+    private Thread acceptor;
     private volatile boolean closed;
 
     /**
-     * Binds {@code path} (mode 0600; see {@link UnixSockets#bindExclusive}) and starts serving, with
-     * the built-in commands {@code list-commands} and {@code version}. {@code version} answers
-     * {@code "ovsj (ovsj) VERSION"}, the shape of OVS's {@code "ovs-vswitchd (Open vSwitch) 3.1.0"}.
+     * Binds {@code path} (mode 0600; see {@link UnixSockets#bindExclusive}), so that a second instance
+     * fails here, and registers the built-in commands {@code list-commands} and {@code version}
+     * ({@code "ovsj (ovsj) VERSION"}, the shape of OVS's {@code "ovs-vswitchd (Open vSwitch) 3.1.0"}).
+     * Register the other commands, then {@link #start()}: clients that connect before that wait in
+     * the listen backlog instead of finding commands missing.
      */
     public UnixctlServer(Path path, String version) throws IOException {
         this.path = path.toAbsolutePath();
@@ -86,7 +88,14 @@ public final class UnixctlServer implements AutoCloseable {
         register("list-commands", "", 0, 0, args -> listCommands());
         register("version", "", 0, 0, args -> "ovsj (ovsj) " + this.version);
         this.server = UnixSockets.bindExclusive(this.path, "ovsj process");
-        this.acceptor = Thread.ofVirtual().name("unixctl-accept").start(this::acceptLoop);
+    }
+
+    /** Starts answering (once; later calls do nothing). */
+    public synchronized UnixctlServer start() {
+        if (acceptor == null && !closed) {
+            acceptor = Thread.ofVirtual().name("unixctl-accept").start(this::acceptLoop);
+        }
+        return this;
     }
 
     public Path path() {
@@ -126,13 +135,19 @@ public final class UnixctlServer implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
+        Thread a;
+        synchronized (this) {
+            closed = true;
+            a = acceptor;
+        }
         try {
             server.close();
         } catch (IOException e) {
             log.warn("unixctl {}: closing the listener: {}", path, e.toString());
         }
-        acceptor.interrupt();
+        if (a != null) {
+            a.interrupt();
+        }
         for (Conn c : conns) {
             c.shutdown();
         }

@@ -44,6 +44,7 @@ class UnixctlServerTest {
             throw new UnixctlServer.CommandException("it failed");
         });
         server.register("empty", "", 0, 0, args -> null);
+        server.start();
     }
 
     @AfterEach
@@ -177,7 +178,7 @@ class UnixctlServerTest {
         dead.bind(UnixDomainSocketAddress.of(stale));
         dead.close(); // the file stays, nobody listens
         assertThat(stale).exists();
-        UnixctlServer s2 = new UnixctlServer(stale, "2");
+        UnixctlServer s2 = new UnixctlServer(stale, "2").start();
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(stale))) {
             write(c, "{\"id\":0,\"method\":\"version\",\"params\":[]}");
             String ok = "{\"id\":0,\"result\":\"ovsj (ovsj) 2\\n\",\"error\":null}";
