@@ -23,8 +23,9 @@ public final class OvsDatapath implements NetlinkHandler {
     private final KernelLog klog;
     private volatile DumpMode dumpMode;
 
+    /** A datapath that writes the kernel's log lines, rate-limited, to the {@code ovsj.kernel} logger. */
     public OvsDatapath(int cpus, DumpMode dumpMode) {
-        this(cpus, dumpMode, KernelLog.NONE);
+        this(cpus, dumpMode, new RateLimitedKernelLog());
     }
 
     public OvsDatapath(int cpus, DumpMode dumpMode, KernelLog klog) {

@@ -132,7 +132,11 @@ public final class GenlServer {
         return family.doit(new GenlRequest(sock, buf, msg, attrs, ack, klog));
     }
 
-    /** {@code netlink_dump}: batches until the family has nothing more, then NLMSG_DONE alone. */
+    /**
+     * {@code netlink_dump}: batches until the family has nothing more, then NLMSG_DONE. The ovs
+     * families end with an empty call, so DONE goes alone; a family whose last call also wrote
+     * messages gets DONE appended to that batch when it fits, as the kernel does.
+     */
     private void runDump(NlSocket sock, GenlFamily family, GenlRequest req) {
         DumpState state = new DumpState();
         byte[] batch = new byte[sock.dumpBatchBytes()];
@@ -149,7 +153,10 @@ public final class GenlServer {
                 return;
             }
         }
-        w.reset();
+        if (w.remaining() < NlMsgErr.DONE_LENGTH) {
+            sock.send(batch, 0, w.position());
+            w.reset();
+        }
         NlMsgErr.putDone(w, req.seq(), sock.portId(), r);
         sock.send(batch, 0, w.position());
     }
