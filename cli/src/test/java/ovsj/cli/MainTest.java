@@ -84,7 +84,6 @@ class MainTest {
   @CsvSource({
     "dpctl,    ovsj dpctl: dpctl is not built yet (see README)",
     "appctl,   ovsj appctl: appctl is not built yet (see README)",
-    "bench,    ovsj bench: the benchmarks are not built yet (see README)",
   })
   void everySubcommandSaysItIsNotBuiltAndExitsOne(String sub, String message) {
     Result r = execute(sub);
