@@ -146,7 +146,7 @@ final class DatapathCommand implements Callable<Integer> {
           onExit.run();
           return "";
         });
-    ctl.register("dpif/show-dump-mode", "", 0, 0, args -> dp.dumpMode().cliName());
+    ctl.register("dpif/show-dump-mode", "", 0, 0, args -> dp.dumpModeStatus());
     ctl.register(
         "dpif/set-dump-mode",
         "serialize|match-cache",

@@ -142,7 +142,7 @@ class DatapathCommandTest {
     assertThat(unixctl(ctl(), "dpif/show-dump-mode")).isEqualTo(ok("serialize\n"));
     assertThat(unixctl(ctl(), "dpif/set-dump-mode", "match-cache"))
         .isEqualTo(ok("dump mode set to match-cache\n"));
-    assertThat(unixctl(ctl(), "dpif/show-dump-mode")).isEqualTo(ok("match-cache\n"));
+    assertThat(unixctl(ctl(), "dpif/show-dump-mode")).isEqualTo(ok("match-cache (match caches: 0 bytes)\n"));
     assertThat(unixctl(ctl(), "dpif/set-dump-mode", "fast"))
         .isEqualTo(error("invalid dump mode 'fast': expected serialize or match-cache\n"));
     assertThat(unixctl(ctl(), "dpif/set-dump-mode"))
@@ -175,7 +175,7 @@ class DatapathCommandTest {
     assertThat(third.err.toString()).contains("another ovsj process is already serving " + ctl());
     assertThat(nl2).doesNotExist();
 
-    assertThat(unixctl(ctl(), "dpif/show-dump-mode")).isEqualTo(ok("match-cache\n"));
+    assertThat(unixctl(ctl(), "dpif/show-dump-mode")).isEqualTo(ok("match-cache (match caches: 0 bytes)\n"));
     assertThat(unixctl(ctl(), "exit")).isEqualTo(ok(""));
     assertThat(first.exit.get(20, TimeUnit.SECONDS)).isZero();
   }
