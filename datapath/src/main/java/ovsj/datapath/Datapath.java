@@ -22,12 +22,8 @@ public final class Datapath {
     private volatile int userFeatures;
     private volatile int[] perCpuPids = new int[0];
 
-    // struct dp_stats_percpu, summed: kept as atomics on the control side; the fast path adds its own.
-    public final AtomicLong nHit = new AtomicLong();
-    public final AtomicLong nMissed = new AtomicLong();
-    public final AtomicLong nLost = new AtomicLong();
-    public final AtomicLong nMaskHit = new AtomicLong();
-    public final AtomicLong nCacheHit = new AtomicLong();
+    /** {@code dp->stats_percpu}: hit, missed, lost, mask and cache hits, one slot per forwarding thread. */
+    private final DpStatsPerCpu stats;
     /** Heap bytes held by the flows' match caches (the seed's memory cost). */
     public final AtomicLong matchCacheBytes = new AtomicLong();
 
@@ -35,6 +31,32 @@ public final class Datapath {
         this.name = name;
         this.ifindex = ifindex;
         this.table = table;
+        this.stats = new DpStatsPerCpu(table.cpus());
+    }
+
+    /** The per-forwarding-thread counters ({@link DpStatsPerCpu}). */
+    public DpStatsPerCpu stats() {
+        return stats;
+    }
+
+    public long nHit() {
+        return stats.sum(DpStatsPerCpu.HIT);
+    }
+
+    public long nMissed() {
+        return stats.sum(DpStatsPerCpu.MISSED);
+    }
+
+    public long nLost() {
+        return stats.sum(DpStatsPerCpu.LOST);
+    }
+
+    public long nMaskHit() {
+        return stats.sum(DpStatsPerCpu.MASK_HIT);
+    }
+
+    public long nCacheHit() {
+        return stats.sum(DpStatsPerCpu.CACHE_HIT);
     }
 
     public String name() {

@@ -108,16 +108,16 @@ public final class DatapathFamily extends GenlFamily {
         int s = w.reserve64(DpAttr.STATS, DpStats.LENGTH, DpAttr.PAD);
         if (s >= 0) {
             // get_dp_stats
-            Wire.putU64(w.buffer(), s + DpStats.N_HIT_OFFSET, dp.nHit.get());
-            Wire.putU64(w.buffer(), s + DpStats.N_MISSED_OFFSET, dp.nMissed.get());
-            Wire.putU64(w.buffer(), s + DpStats.N_LOST_OFFSET, dp.nLost.get());
+            Wire.putU64(w.buffer(), s + DpStats.N_HIT_OFFSET, dp.nHit());
+            Wire.putU64(w.buffer(), s + DpStats.N_MISSED_OFFSET, dp.nMissed());
+            Wire.putU64(w.buffer(), s + DpStats.N_LOST_OFFSET, dp.nLost());
             Wire.putU64(w.buffer(), s + DpStats.N_FLOWS_OFFSET, dp.table().count());
         }
         int m = w.reserve64(DpAttr.MEGAFLOW_STATS, DpMegaflowStats.LENGTH, DpAttr.PAD);
         if (m >= 0) {
-            Wire.putU64(w.buffer(), m + DpMegaflowStats.N_MASK_HIT_OFFSET, dp.nMaskHit.get());
+            Wire.putU64(w.buffer(), m + DpMegaflowStats.N_MASK_HIT_OFFSET, dp.nMaskHit());
             Wire.putU32(w.buffer(), m + DpMegaflowStats.N_MASKS_OFFSET, dp.table().maskCount());
-            Wire.putU64(w.buffer(), m + DpMegaflowStats.N_CACHE_HIT_OFFSET, dp.nCacheHit.get());
+            Wire.putU64(w.buffer(), m + DpMegaflowStats.N_CACHE_HIT_OFFSET, dp.nCacheHit());
         }
         w.putU32(DpAttr.USER_FEATURES, dp.userFeatures());
         w.putU32(DpAttr.MASKS_CACHE_SIZE, dp.table().maskCacheSize());
