@@ -13,6 +13,12 @@ import java.util.List;
  * <p>Used by the daemon (in-process datapath) and by tests that replay the kernel vectors.
  */
 public final class InProcessTransport {
+    /**
+     * How many bytes of upcalls may wait unread on one connection before more are dropped: the
+     * kernel socket's receive buffer ({@code SO_RCVBUF}) as OVS sets it for upcall sockets.
+     */
+    public static final long UNSOLICITED_LIMIT_BYTES = 4L << 20;
+
     private final NetlinkHandler handler;
     private final PortIds portIds;
 
@@ -37,17 +43,24 @@ public final class InProcessTransport {
             handler.opened(sock);
         }
 
-        private void deliver(byte[] buf, int off, int len) {
+        private boolean deliver(byte[] buf, int off, int len) {
             byte[] copy = Arrays.copyOfRange(buf, off, off + len);
             List<byte[]> r = replies;
             if (r != null && Thread.currentThread() == owner) {
                 r.add(copy);
-            } else {
-                synchronized (unsolicited) {
-                    unsolicited.add(copy);
+                return true;
+            }
+            synchronized (unsolicited) {
+                if (unsolicitedBytes + len > UNSOLICITED_LIMIT_BYTES) {
+                    return false; // as a full socket receive buffer: the upcall is lost
                 }
+                unsolicitedBytes += len;
+                unsolicited.add(copy);
+                return true;
             }
         }
+
+        private long unsolicitedBytes;
 
         private Thread owner;
 
@@ -80,7 +93,11 @@ public final class InProcessTransport {
         /** The next datagram that arrived outside a request (an upcall), or null. */
         public byte[] pollUnsolicited() {
             synchronized (unsolicited) {
-                return unsolicited.poll();
+                byte[] d = unsolicited.poll();
+                if (d != null) {
+                    unsolicitedBytes -= d.length;
+                }
+                return d;
             }
         }
 

@@ -45,11 +45,9 @@ public final class NlSocket {
         return DUMP_BATCH_BYTES;
     }
 
-    /** Sends one datagram to the socket's owner (dropped once the socket is closed). */
-    public void send(byte[] buf, int off, int len) {
-        if (!closed) {
-            sink.deliver(buf, off, len);
-        }
+    /** Sends one datagram to the socket's owner; false if it was dropped (closed, or no room). */
+    public boolean send(byte[] buf, int off, int len) {
+        return !closed && sink.deliver(buf, off, len);
     }
 
     public boolean isClosed() {

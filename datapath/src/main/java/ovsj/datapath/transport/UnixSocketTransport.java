@@ -191,9 +191,9 @@ public final class UnixSocketTransport implements AutoCloseable {
         }
 
         /** The socket's sink: called by the datapath, from the reader (replies) or any thread (upcalls). */
-        private void deliver(byte[] buf, int off, int len) {
+        private boolean deliver(byte[] buf, int off, int len) {
             if (failed.get()) {
-                return;
+                return false;
             }
             byte[] frame = new byte[4 + len];
             ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(len);
@@ -204,10 +204,14 @@ public final class UnixSocketTransport implements AutoCloseable {
                     // further sends are dropped; the reader closes it once receive returns.
                     fail("peer is not reading: " + out.pendingBytes() + " bytes of replies still unsent after "
                             + limits.stall().toMillis() + " ms");
+                    return false;
                 }
+                return true;
             } else if (out.offer(frame, 0) == FrameQueue.Offer.FULL) {
                 dropped.increment();
+                return false;
             }
+            return true;
         }
 
         private void readLoop() {
