@@ -149,8 +149,13 @@ public final class ActionCodec {
      * {@code w} overflowed, in which case the nest is cancelled ({@code w} is back where it was).
      */
     public static int putActions(NlWriter w, byte[] stored, int off, int len) {
+        return putActions(w, FlowAttr.ACTIONS, stored, off, len);
+    }
+
+    /** As {@link #putActions(NlWriter, byte[], int, int)} in a nest of type {@code attrType} (an upcall's). */
+    public static int putActions(NlWriter w, int attrType, byte[] stored, int off, int len) {
         int start = w.position();
-        int nest = w.beginNest(FlowAttr.ACTIONS);
+        int nest = w.beginNest(attrType);
         putList(w, stored, off, len);
         if (nest < 0 || w.overflowed()) {
             w.cancelNest(start);
