@@ -44,7 +44,9 @@ class DatapathCommandTest {
   Running start(String... args) throws InterruptedException {
     Running r = launch(args);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!r.out.toString().contains("ovsj datapath:") && !r.exit.isDone()) {
+    // Wait for the whole start line: printf may reach the writer in pieces.
+    while (!(r.out.toString().contains("ovsj datapath:") && r.out.toString().contains(")" + System.lineSeparator()))
+        && !r.exit.isDone()) {
       assertThat(System.nanoTime()).as("start line").isLessThan(deadline);
       Thread.sleep(5);
     }
