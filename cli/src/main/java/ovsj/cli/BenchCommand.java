@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import ovsj.bench.dump.DumpExperiment;
 import ovsj.bench.dump.DumpKind;
+import ovsj.bench.dump.DumpRig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,6 +94,17 @@ final class BenchCommand implements Callable<Integer> {
         description = "per-thread stats slots of each flow (default: ${DEFAULT-VALUE}).")
     int cpus;
 
+    @Option(
+        names = "--reader",
+        paramLabel = "HOW",
+        defaultValue = "transport",
+        description = {
+          "transport: the in-process transport returns every reply datagram, copied, at the end of"
+              + " the dump; stream: each batch is walked in place as it is sent, nothing kept"
+              + " (default: ${DEFAULT-VALUE})."
+        })
+    String reader;
+
     @Option(names = "--no-heap", description = "skip the heap measurements (and their full GCs).")
     boolean noHeap;
 
@@ -113,7 +125,9 @@ final class BenchCommand implements Callable<Integer> {
             kinds.add(k);
           }
         }
-        config = new DumpExperiment.Config(flows, kinds, rounds, warmup, !noHeap, cpus);
+        config =
+            new DumpExperiment.Config(
+                flows, kinds, rounds, warmup, !noHeap, cpus, DumpRig.Reader.of(reader));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(cl, e.getMessage());
       }

@@ -16,6 +16,9 @@ import ovsj.datapath.DumpMode;
  * revalidator issues them, and weigh the heap with and without the match caches.
  *
  * <ul>
+ *   <li><b>reader</b>: {@code transport} (default) takes the replies from the in-process transport, which
+ *       returns them all, copied, at the end of the dump; {@code stream} walks each batch in place as the
+ *       datapath sends it (see {@link DumpRig.Reader}).
  *   <li><b>dump ms</b>: median over {@code rounds} dumps, after {@code warmup} untimed ones, of one
  *       {@code OVS_FLOW_CMD_GET|NLM_F_DUMP} request answered in full (all batches and NLMSG_DONE) on
  *       the in-process transport; flows/s = flows / median; bytes/flow = reply bytes / flows.
@@ -35,8 +38,11 @@ public final class DumpExperiment {
 
     /** What to run. */
     public record Config(List<Integer> flows, List<DumpKind> kinds, int rounds, int warmup, boolean memory,
-                         int cpus) {
+                         int cpus, DumpRig.Reader reader) {
         public Config {
+            if (reader == null) {
+                reader = DumpRig.Reader.TRANSPORT;
+            }
             flows = List.copyOf(flows);
             kinds = List.copyOf(kinds);
             if (flows.isEmpty() || kinds.isEmpty()) {
@@ -52,9 +58,10 @@ public final class DumpExperiment {
             }
         }
 
-        /** 100k and 1M flows, the three modes, 5 rounds after 2 warmups, heap measured, 1 cpu. */
+        /** 100k and 1M flows, the three modes, 5 rounds after 2 warmups, heap measured, 1 cpu, transport. */
         public static Config defaults() {
-            return new Config(List.of(100_000, 1_000_000), List.of(DumpKind.values()), 5, 2, true, 1);
+            return new Config(List.of(100_000, 1_000_000), List.of(DumpKind.values()), 5, 2, true, 1,
+                    DumpRig.Reader.TRANSPORT);
         }
     }
 
@@ -162,7 +169,7 @@ public final class DumpExperiment {
                 rig.clearMatchCaches();
             }
             long t0 = System.nanoTime();
-            DumpRig.DumpResult res = rig.dump(kind.ufidFlags());
+            DumpRig.DumpResult res = rig.dump(kind.ufidFlags(), config.reader());
             long t1 = System.nanoTime();
             res.check(n);
             if (r >= 0) {
@@ -195,12 +202,12 @@ public final class DumpExperiment {
     /** The report as a table, with the ratios to serialize at each flow count. */
     public static void print(Report report, PrintWriter out) {
         Config c = report.config();
-        out.printf(Locale.ROOT, "ovsj bench dump: %d timed rounds after %d warmup per mode (median), %d cpu stats "
-                        + "slot(s), Java %s, %d processors, max heap %d MiB%n",
-                c.rounds(), c.warmup(), c.cpus(), Runtime.version(), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20);
+        out.printf(Locale.ROOT, "ovsj bench dump: %d timed rounds after %d warmup per mode (median), reader %s, "
+                        + "%d cpu stats slot(s), Java %s, %d processors, max heap %d MiB%n",
+                c.rounds(), c.warmup(), c.reader().cliName(), c.cpus(), Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         out.printf(Locale.ROOT, "%-20s %10s %10s %10s %14s %11s %9s %12s%n",
-                "mode", "flows", "dump ms", "min ms", "flows/s", "bytes/flow", "batches", "vs serialize");
+                "mode", "flows", "dump ms", "min ms", "flows/s", "bytes/flow", "datagrams", "vs serialize");
         for (SizeReport s : report.sizes()) {
             Row base = s.row(DumpKind.SERIALIZE.cliName());
             for (Row r : s.rows()) {
@@ -208,7 +215,7 @@ public final class DumpExperiment {
                         r.flowsPerSecond() / base.flowsPerSecond());
                 out.printf(Locale.ROOT, "%-20s %10d %10.1f %10.1f %14.0f %11.1f %9d %12s%n",
                         r.mode(), r.flows(), r.medianMs(), r.minMs(), r.flowsPerSecond(), r.bytesPerFlow(),
-                        r.datagrams() - 1, ratio);
+                        r.datagrams(), ratio);
             }
         }
         out.println();
@@ -231,14 +238,15 @@ public final class DumpExperiment {
         out.flush();
     }
 
-    /** {@code java ... ovsj.bench.dump.DumpExperiment [flows[,flows…]] [rounds]}. */
+    /** {@code java ... ovsj.bench.dump.DumpExperiment [flows[,flows…]] [rounds] [transport|stream]}. */
     public static void main(String[] args) {
         Config d = Config.defaults();
         List<Integer> flows = args.length > 0
                 ? Arrays.stream(args[0].split(",")).map(s -> Integer.parseInt(s.trim().replace("_", ""))).toList()
                 : d.flows();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : d.rounds();
-        Config c = new Config(flows, d.kinds(), rounds, d.warmup(), true, d.cpus());
+        DumpRig.Reader reader = args.length > 2 ? DumpRig.Reader.of(args[2]) : d.reader();
+        Config c = new Config(flows, d.kinds(), rounds, d.warmup(), true, d.cpus(), reader);
         PrintWriter out = new PrintWriter(System.out, true);
         print(new DumpExperiment(c, new PrintWriter(System.err, true)).run(), out);
         out.flush();

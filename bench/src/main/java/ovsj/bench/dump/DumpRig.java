@@ -8,6 +8,7 @@ import ovsj.datapath.OvsDatapath;
 import ovsj.datapath.table.DumpCursor;
 import ovsj.datapath.table.Flow;
 import ovsj.datapath.transport.InProcessTransport;
+import ovsj.datapath.transport.NlSocket;
 import ovsj.datapath.transport.PortIds;
 import ovsj.netlink.NlMsgErr;
 import ovsj.netlink.NlMsgHdr;
@@ -33,6 +34,9 @@ public final class DumpRig implements AutoCloseable {
 
     private final OvsDatapath ovs;
     private final InProcessTransport.Connection conn;
+    /** The streaming reader's socket: batches are walked as they are sent, nothing is kept. */
+    private final NlSocket streamSock;
+    private final Tally tally = new Tally();
     private final int flowFamily;
     private final int dpIfindex;
     private final Datapath dp;
@@ -46,7 +50,10 @@ public final class DumpRig implements AutoCloseable {
      */
     public DumpRig(String name, int cpus) {
         ovs = new OvsDatapath(cpus, DumpMode.SERIALIZE);
-        conn = new InProcessTransport(ovs, new PortIds(4000)).open("ovs-vswitchd");
+        PortIds portIds = new PortIds(4000);
+        conn = new InProcessTransport(ovs, portIds).open("ovs-vswitchd");
+        streamSock = new NlSocket(portIds.next(), tally::walk, "revalidator");
+        ovs.opened(streamSock);
         int dpFamily = ovs.genl().family(Families.DATAPATH_FAMILY).id();
         flowFamily = ovs.genl().family(Families.FLOW_FAMILY).id();
 
@@ -174,20 +181,78 @@ public final class DumpRig implements AutoCloseable {
     }
 
     /**
-     * One full flow dump, consumed the way a dumping thread must at least consume it: every reply
-     * datagram is walked message by message (lengths and types only).
+     * One full flow dump through the in-process transport ({@link Reader#TRANSPORT}): the request
+     * returns every reply datagram (copied, kept until the dump ends), then each is walked message by
+     * message (lengths and types only), the least a dumping thread must do with them.
      */
     public DumpResult dump(int ufidFlags) {
+        return dump(ufidFlags, Reader.TRANSPORT);
+    }
+
+    /** One full flow dump, read as {@code reader} says. */
+    public DumpResult dump(int ufidFlags, Reader reader) {
         byte[] req = dumpRequest(ufidFlags);
         Wire.putU32(req, NlMsgHdr.SEQ_OFFSET, ++seq);
-        List<byte[]> replies = conn.request(req);
-        long bytes = 0;
-        int messages = 0;
-        int done = Integer.MIN_VALUE;
-        for (byte[] d : replies) {
-            bytes += d.length;
-            for (int off = 0; off + NlMsgHdr.LENGTH <= d.length; ) {
-                int len = NlMsgHdr.len(d, off);
+        tally.reset(flowFamily);
+        if (reader == Reader.STREAM) {
+            ovs.receive(streamSock, req, 0, req.length);
+        } else {
+            for (byte[] d : conn.request(req)) {
+                tally.walk(d, 0, d.length);
+            }
+        }
+        return new DumpResult(tally.datagrams, tally.messages, tally.bytes, tally.done);
+    }
+
+    /** How the benchmark's client takes the reply datagrams of a dump. */
+    public enum Reader {
+        /**
+         * {@link InProcessTransport.Connection#request}: every datagram copied into a list that the
+         * request returns at the end of the dump (all of it live at once: 372 MB at 1M full flows).
+         */
+        TRANSPORT,
+        /**
+         * A socket whose sink walks each batch in place as the datapath sends it, keeping nothing:
+         * the datapath's cost alone, as a revalidator that reads its socket batch by batch sees it.
+         */
+        STREAM;
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Reader of(String name) {
+            for (Reader r : values()) {
+                if (r.cliName().equals(name)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("unknown reader '" + name + "' (expected transport or stream)");
+        }
+    }
+
+    /** Counts what a dump sent: datagrams, flow messages, bytes, and NLMSG_DONE's error. */
+    private static final class Tally {
+        int flowFamily;
+        int datagrams;
+        int messages;
+        long bytes;
+        int done;
+
+        void reset(int family) {
+            flowFamily = family;
+            datagrams = 0;
+            messages = 0;
+            bytes = 0;
+            done = Integer.MIN_VALUE;
+        }
+
+        boolean walk(byte[] d, int from, int len) {
+            datagrams++;
+            bytes += len;
+            int end = from + len;
+            for (int off = from; off + NlMsgHdr.LENGTH <= end; ) {
+                int mlen = NlMsgHdr.len(d, off);
                 int type = NlMsgHdr.type(d, off);
                 if (type == flowFamily) {
                     messages++;
@@ -196,15 +261,17 @@ public final class DumpRig implements AutoCloseable {
                 } else if (type == NlMsgHdr.NLMSG_ERROR) {
                     done = Wire.u32(d, off + NlMsgHdr.LENGTH + NlMsgErr.ERROR_OFFSET);
                 }
-                off += NlMsgHdr.align(Math.max(len, NlMsgHdr.LENGTH));
+                off += NlMsgHdr.align(Math.max(mlen, NlMsgHdr.LENGTH));
             }
+            return true;
         }
-        return new DumpResult(replies.size(), messages, bytes, done);
     }
 
     @Override
     public void close() {
         conn.close();
+        streamSock.close();
+        ovs.closed(streamSock);
     }
 
     /**

@@ -44,6 +44,12 @@ public class FlowDumpBenchmark {
     @Param({"serialize", "match-cache", "terse"})
     public String mode;
 
+    /** {@code transport} ({@link DumpRig.Reader#TRANSPORT}) or, with {@code -p reader=stream}, {@code stream}. */
+    @Param({"transport"})
+    public String reader;
+
+    private DumpRig.Reader how;
+
     private DumpRig rig;
     private DumpKind kind;
     private DumpRig.DumpResult first;
@@ -51,12 +57,13 @@ public class FlowDumpBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         kind = DumpKind.of(mode);
+        how = DumpRig.Reader.of(reader);
         rig = new DumpRig("bench", 1);
         long ns = rig.install(flows);
         System.out.printf("%n# installed %d flows in %.0f ms (%.0f flows/s)%n", flows, ns / 1e6, flows / (ns / 1e9));
         rig.touchAll();
         rig.dumpMode(kind.mode());
-        first = rig.dump(kind.ufidFlags()).check(flows); // builds the match caches in match-cache mode
+        first = rig.dump(kind.ufidFlags(), how).check(flows); // builds the match caches in match-cache mode
     }
 
     @TearDown(Level.Trial)
@@ -82,7 +89,7 @@ public class FlowDumpBenchmark {
 
     @Benchmark
     public void dump(Counts counts, Blackhole bh) {
-        DumpRig.DumpResult r = rig.dump(kind.ufidFlags());
+        DumpRig.DumpResult r = rig.dump(kind.ufidFlags(), how);
         counts.flows += r.flows();
         counts.bytes += r.bytes();
         bh.consume(r.bytes());

@@ -42,15 +42,22 @@ public class MatchCacheDumpBenchmark {
     @Param({"cold", "warm"})
     public String cache;
 
+    /** {@code transport} ({@link DumpRig.Reader#TRANSPORT}) or, with {@code -p reader=stream}, {@code stream}. */
+    @Param({"transport"})
+    public String reader;
+
+    private DumpRig.Reader how;
+
     private DumpRig rig;
 
     @Setup(Level.Trial)
     public void setUp() {
+        how = DumpRig.Reader.of(reader);
         rig = new DumpRig("bench", 1);
         rig.install(flows);
         rig.touchAll();
         rig.dumpMode(DumpMode.MATCH_CACHE);
-        rig.dump(0).check(flows);
+        rig.dump(0, how).check(flows);
     }
 
     @Setup(Level.Iteration)
@@ -67,6 +74,6 @@ public class MatchCacheDumpBenchmark {
 
     @Benchmark
     public void dump(Blackhole bh) {
-        bh.consume(rig.dump(0).bytes());
+        bh.consume(rig.dump(0, how).bytes());
     }
 }

@@ -17,7 +17,7 @@ class DumpExperimentTest {
     @Test
     void everyModeDumpsEveryFlowAndTheTableReportsSaneNumbers() {
         int n = 1000;
-        var config = new DumpExperiment.Config(List.of(n), List.of(DumpKind.values()), 2, 1, false, 1);
+        var config = new DumpExperiment.Config(List.of(n), List.of(DumpKind.values()), 2, 1, false, 1, null);
         DumpExperiment.Report report = new DumpExperiment(config, null).run();
 
         DumpExperiment.SizeReport size = report.sizes().get(0);
@@ -43,7 +43,7 @@ class DumpExperimentTest {
 
     @Test
     void heapIsMeasuredWhenAsked() {
-        var config = new DumpExperiment.Config(List.of(2000), List.of(DumpKind.MATCH_CACHE), 1, 0, true, 1);
+        var config = new DumpExperiment.Config(List.of(2000), List.of(DumpKind.MATCH_CACHE), 1, 0, true, 1, DumpRig.Reader.STREAM);
         DumpExperiment.SizeReport size = new DumpExperiment(config, null).run().sizes().get(0);
 
         assertThat(size.heapPerFlow()).isPositive();
@@ -65,6 +65,8 @@ class DumpExperimentTest {
             rig.dumpMode(DumpMode.MATCH_CACHE);
             assertThat(rig.dump(0).check(10).bytes()).isEqualTo(full);
             assertThat(rig.matchCacheBytes()).isPositive();
+            assertThat(rig.dump(0, DumpRig.Reader.STREAM).check(10).bytes()).isEqualTo(full);
+            assertThat(rig.dump(Megaflows.TERSE, DumpRig.Reader.STREAM).check(10).bytes()).isEqualTo(terse);
             rig.clearMatchCaches();
             assertThat(rig.matchCacheBytes()).isZero();
         }
@@ -73,7 +75,7 @@ class DumpExperimentTest {
     @Test
     void badConfigurationsAreRefused() {
         assertThatThrownBy(() -> DumpKind.of("fast")).hasMessageContaining("serialize, match-cache, terse");
-        assertThatThrownBy(() -> new DumpExperiment.Config(List.of(0), List.of(DumpKind.TERSE), 1, 0, false, 1))
+        assertThatThrownBy(() -> new DumpExperiment.Config(List.of(0), List.of(DumpKind.TERSE), 1, 0, false, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
