@@ -1,5 +1,6 @@
 package ovsj.datapath.genl;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -7,6 +8,12 @@ import ovsj.datapath.Datapath;
 import ovsj.datapath.OvsDatapath;
 import ovsj.datapath.OvsNet;
 import ovsj.datapath.Vport;
+import ovsj.datapath.vport.InternalDevice;
+import ovsj.datapath.vport.PcapDevice;
+import ovsj.datapath.vport.PcapOptions;
+import ovsj.datapath.vport.VportDevice;
+import ovsj.datapath.vport.VportDeviceException;
+import ovsj.datapath.vport.VportDevices;
 import ovsj.netlink.Errno;
 import ovsj.netlink.NlMsgHdr;
 import ovsj.netlink.NlWriter;
@@ -21,10 +28,12 @@ import ovsj.odp.uapi.VportType;
 
 /**
  * {@code ovs_vport}: NEW / DEL / GET / SET and DUMP of datapath ports, the twin of the vport half of the
- * kernel's {@code datapath.c} ({@code ovs_vport_cmd_new} and friends). Only {@code internal} ports
- * exist: a {@code netdev} port needs a netdev that is not an internal port nor the loopback, and this
- * namespace has no other; the tunnel types (gre, vxlan, geneve) are not built and answer as an unknown
- * type does (-EAFNOSUPPORT).
+ * kernel's {@code datapath.c} ({@code ovs_vport_cmd_new} and friends). {@code internal}
+ * ports exist (an {@link InternalDevice} each), and ovsj's own pcap ports (type
+ * {@value PcapDevice#OVS_VPORT_TYPE_PCAP}, a {@link PcapDevice} each, options in
+ * {@code OVS_VPORT_ATTR_OPTIONS} as {@link PcapOptions} describes). A {@code netdev} port needs a netdev
+ * that is not an internal port nor the loopback, and this namespace has no other; the tunnel types
+ * (gre, vxlan, geneve) are not built and answer as an unknown type does (-EAFNOSUPPORT).
  *
  * <p>NEW, DEL and SET answer with the port only when asked with {@code NLM_F_ECHO}; GET always does.
  */
@@ -73,9 +82,10 @@ public final class VportFamily extends GenlFamily {
 
     /**
      * {@code ovs_vport_cmd_fill_info}: PORT_NO, TYPE, NAME, IFINDEX, STATS, UPCALL_PID (all ids if the
-     * datapath announced {@code VPORT_PIDS}, else the first). No NETNSID (every port lives in the
-     * datapath's namespace) and no OPTIONS (internal ports have none). Returns 0, or -EMSGSIZE with
-     * {@code w} back where it was.
+     * datapath announced {@code VPORT_PIDS}, else the first), then OPTIONS for a port type that has
+     * them ({@code ovs_vport_get_options}: a pcap port's, in a nest without NLA_F_NESTED). No NETNSID
+     * (every port lives in the datapath's namespace). Returns 0, or -EMSGSIZE with {@code w} back where
+     * it was.
      */
     int fillInfo(Vport v, NlWriter w, int portId, int seq, int flags, int cmd) {
         int start = w.position();
@@ -104,6 +114,11 @@ public final class VportFamily extends GenlFamily {
             }
         } else {
             w.putU32(VportAttr.UPCALL_PID, ids[0]);
+        }
+        if (VportDevices.get(v) instanceof PcapDevice pcap) {
+            int nest = w.beginNest(VportAttr.OPTIONS);
+            pcap.options().put(w);
+            w.endNest(nest);
         }
         if (msg < 0 || w.overflowed()) {
             w.rewind(start);
@@ -209,11 +224,14 @@ public final class VportFamily extends GenlFamily {
     /**
      * {@code new_vport} / {@code ovs_vport_add}: the type's create function. Internal ports get a new
      * netdev; a netdev port needs an existing netdev, and every netdev here is unsuitable (the loopback,
-     * or an internal port: -EINVAL); other types are not available (-EAFNOSUPPORT). Returns 0 (the port
-     * in {@code out[0]}) or a negative errno.
+     * or an internal port: -EINVAL); other types are not available (-EAFNOSUPPORT). A pcap port parses
+     * its options first (as a tunnel port does, -EINVAL / -ENAMETOOLONG), then gets its netdev name,
+     * then opens its files ({@link PcapDevice#open}: -ENOENT, -EACCES, -EISDIR, -EINVAL) and, once
+     * attached, starts replaying. Returns 0 (the port in {@code out[0]}) or a negative errno.
      */
     private int newVport(GenlRequest req, OvsNet net, Datapath dp, int portNo, int type, Vport[] out) {
-        if (type != VportType.INTERNAL && type != VportType.NETDEV) {
+        boolean pcap = type == PcapDevice.OVS_VPORT_TYPE_PCAP;
+        if (type != VportType.INTERNAL && type != VportType.NETDEV && !pcap) {
             return -Errno.EAFNOSUPPORT;
         }
         // ovs_vport_alloc, common to both types.
@@ -227,21 +245,52 @@ public final class VportFamily extends GenlFamily {
             // ovs_netdev_link: dev_get_by_name, then no loopback and no internal port.
             return net.netdevExists(requested) ? -Errno.EINVAL : -Errno.ENODEV;
         }
+        PcapOptions options = null;
+        if (pcap) {
+            try {
+                boolean has = req.has(VportAttr.OPTIONS);
+                options = PcapDevice.options(requested, req.buf(), has ? req.payload(VportAttr.OPTIONS) : -1,
+                        has ? req.payloadLength(VportAttr.OPTIONS) : 0);
+            } catch (VportDeviceException e) {
+                return e.errno();
+            }
+        }
         int[] err = {0};
         String name = VportOps.validName(net, requested, err);
         if (name == null) {
             return err[0];
         }
+        VportDevice device;
+        try {
+            device = pcap ? PcapDevice.open(name, options) : new InternalDevice();
+        } catch (VportDeviceException e) {
+            return e.errno();
+        }
         int desired = req.has(VportAttr.IFINDEX) ? req.u32(VportAttr.IFINDEX) : 0;
         int ifindex = VportOps.registerInternalDev(net, name, desired, req.klog());
         if (ifindex < 0) {
+            device.close();
             return ifindex;
         }
-        out[0] = VportOps.attach(net, dp, portNo, type, name, ifindex, pids);
+        out[0] = VportOps.attach(net, dp, portNo, type, name, ifindex, pids, device);
+        device.start(ingress(out[0]));
         return 0;
     }
 
-    /** {@code ovs_vport_cmd_set}: the type cannot change, internal ports take no options. */
+    /**
+     * Where a port's device hands received frames: the datapath's receive path for that port. For now
+     * through {@link OvsDatapath#receiveFrame} (by name, on a copy); to become a direct call into the
+     * fast path with the {@link Vport}.
+     */
+    private VportDevice.Ingress ingress(Vport v) {
+        String name = v.name();
+        return (frame, off, len) -> ovs.receiveFrame(name, Arrays.copyOfRange(frame, off, off + len)) == null;
+    }
+
+    /**
+     * {@code ovs_vport_cmd_set}: the type cannot change; no type here has {@code set_options} (a pcap
+     * port's files are fixed when it is created), so OPTIONS is -EOPNOTSUPP.
+     */
     private int onSet(GenlRequest req) {
         ReentrantLock lock = ovs.net().ovsLock();
         lock.lock();
@@ -255,7 +304,7 @@ public final class VportFamily extends GenlFamily {
                 return -Errno.EINVAL;
             }
             if (req.has(VportAttr.OPTIONS)) {
-                return -Errno.EOPNOTSUPP; // ovs_vport_set_options: no set_options for internal ports
+                return -Errno.EOPNOTSUPP; // ovs_vport_set_options: no set_options
             }
             if (req.has(VportAttr.UPCALL_PID)) {
                 int[] pids = VportOps.upcallPortids(req.buf(), req.payload(VportAttr.UPCALL_PID),

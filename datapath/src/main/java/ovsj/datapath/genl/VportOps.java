@@ -7,6 +7,9 @@ import java.util.List;
 import ovsj.datapath.Datapath;
 import ovsj.datapath.OvsNet;
 import ovsj.datapath.Vport;
+import ovsj.datapath.vport.InternalDevice;
+import ovsj.datapath.vport.VportDevice;
+import ovsj.datapath.vport.VportDevices;
 import ovsj.netlink.Errno;
 import ovsj.netlink.Wire;
 import ovsj.odp.KernelLog;
@@ -110,18 +113,29 @@ final class VportOps {
         return ifindex;
     }
 
-    /** {@code new_vport}'s tail: the port joins its datapath and the namespace's name table. */
+    /** {@code new_vport}'s tail for an internal port (a datapath's local port too): an {@link InternalDevice}. */
     static Vport attach(OvsNet net, Datapath dp, int portNo, int type, String name, int ifindex, int[] pids) {
+        return attach(net, dp, portNo, type, name, ifindex, pids, new InternalDevice());
+    }
+
+    /** {@code new_vport}'s tail: the port, with its device, joins its datapath and the namespace's name table. */
+    static Vport attach(OvsNet net, Datapath dp, int portNo, int type, String name, int ifindex, int[] pids,
+            VportDevice device) {
         Vport v = new Vport(dp, portNo, type, name, ifindex, pids);
+        VportDevices.register(v, device);
         dp.attach(v);
         net.addVport(v);
         return v;
     }
 
-    /** {@code ovs_dp_detach_port}: the port leaves its datapath and its internal netdev goes away. */
+    /**
+     * {@code ovs_dp_detach_port}: the port leaves its datapath, its device is closed (a pcap replay
+     * stops, its output is closed) and its netdev goes away.
+     */
     static void detach(OvsNet net, Vport v, KernelLog klog) {
         v.datapath().detach(v);
         net.removeVport(v);
+        VportDevices.close(v);
         klog.log("device " + v.name() + " left promiscuous mode");
         net.unregisterNetdev(v.name());
     }
