@@ -2,6 +2,7 @@ package ovsj.datapath.flow;
 
 import static ovsj.datapath.flow.KeyExtractor.be16;
 import static ovsj.datapath.flow.KeyExtractor.be32;
+import static ovsj.datapath.flow.KeyExtractor.be64;
 
 import ovsj.datapath.Packet;
 import ovsj.odp.FlowKey;
@@ -12,8 +13,9 @@ import ovsj.odp.FlowKey;
  * {@code FLOW_DISSECTOR_F_STOP_AT_FLOW_LABEL}, then a hash of the dissected keys.
  *
  * <p>Linux hashes with a random per-boot siphash key, which cannot be reproduced; the value here is a
- * murmur3-style hash of the same fields (protocols, flow label, outer VLAN, GRE key, ports and
- * addresses, ports and addresses put in order first so both directions hash alike, never 0). What
+ * fixed-seed 64-bit multiply-rotate hash (murmur3's finalizer) of the same fields (protocols, flow
+ * label, outer VLAN, GRE key, ports and addresses, ports and addresses put in order first so both
+ * directions hash alike, never 0). What
  * is reproduced exactly is the <em>walk</em>, because it decides {@code l4_hash}: set when the walk
  * ends with non-zero ports (TCP, UDP, DCCP, SCTP, UDP-Lite; the SPI of ESP and AH) or stops at a
  * non-zero IPv6 flow label. Fragments never get ports.
@@ -63,7 +65,7 @@ final class FlowDissector {
     private static final int ADDR_V6 = 2;
     private static final int ADDR_TIPC = 3;
 
-    private static final int SEED = 0x4f56534a;
+    private static final long SEED = 0x4f56534a2d666c6fL;
 
     private FlowDissector() {
     }
@@ -357,57 +359,38 @@ final class FlowDissector {
         if (dst < src) {
             ports = (dst << 16) | src;
         }
-        int h = SEED;
-        h = mix(h, (proto << 16) | ipProto);
-        h = mix(h, flowLabel);
-        h = mix(h, vlanKey);
-        h = mix(h, vlanEthType);
-        h = mix(h, keyid);
-        h = mix(h, ports);
-        int n = 16;
+        long h = SEED;
+        h = step(h, ((long) proto << 48) | ((long) ipProto << 40) | flowLabel);
+        h = step(h, ((long) vlanKey << 32) | ((long) vlanEthType << 16) | addrType);
+        h = step(h, ((long) keyid << 32) | (ports & 0xffffffffL));
         if (addrType == ADDR_V4) {
-            int a = be32(b, addrOff);
-            int c = be32(b, addrOff + 4);
-            if (Integer.compareUnsigned(c, a) < 0) {
-                int t = a;
-                a = c;
-                c = t;
-            }
-            h = mix(mix(h, a), c);
-            n += 8;
+            long a = be32(b, addrOff) & 0xffffffffL;
+            long c = be32(b, addrOff + 4) & 0xffffffffL;
+            h = step(h, c < a ? (c << 32) | a : (a << 32) | c);
         } else if (addrType == ADDR_V6) {
-            int s = addrOff;
-            int d = addrOff + 16;
-            if (java.util.Arrays.compareUnsigned(b, d, d + 16, b, s, s + 16) < 0) {
-                s = d;
-                d = addrOff;
+            long s0 = be64(b, addrOff);
+            long s1 = be64(b, addrOff + 8);
+            long d0 = be64(b, addrOff + 16);
+            long d1 = be64(b, addrOff + 24);
+            int cmp = Long.compareUnsigned(d0, s0);
+            if (cmp < 0 || (cmp == 0 && Long.compareUnsigned(d1, s1) < 0)) {
+                h = step(step(step(step(h, d0), d1), s0), s1);
+            } else {
+                h = step(step(step(step(h, s0), s1), d0), d1);
             }
-            for (int i = 0; i < 16; i += 4) {
-                h = mix(h, be32(b, s + i));
-            }
-            for (int i = 0; i < 16; i += 4) {
-                h = mix(h, be32(b, d + i));
-            }
-            n += 32;
         } else if (addrType == ADDR_TIPC) {
-            h = mix(h, be32(b, addrOff));
-            n += 4;
+            h = step(h, be32(b, addrOff));
         }
-        return fmix(h ^ n);
+        // murmur3's 64-bit finalizer, folded to 32 bits
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) (h ^ (h >>> 32));
     }
 
-    private static int mix(int h, int v) {
-        int k = v * 0xcc9e2d51;
-        k = Integer.rotateLeft(k, 15) * 0x1b873593;
-        h ^= k;
-        return Integer.rotateLeft(h, 13) * 5 + 0xe6546b64;
-    }
-
-    private static int fmix(int h) {
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        return h ^ (h >>> 16);
+    private static long step(long h, long v) {
+        return Long.rotateLeft(h ^ (v * 0x9e3779b97f4a7c15L), 29) * 0xbf58476d1ce4e5b9L;
     }
 }

@@ -1,6 +1,7 @@
 package ovsj.datapath.flow;
 
 import ovsj.datapath.Packet;
+import ovsj.netlink.Wire;
 import ovsj.odp.FlowKey;
 
 /**
@@ -70,7 +71,7 @@ public final class KeyExtractor {
         k.u32(FlowKey.SKB_MARK_OFFSET, p.mark);
         k.u16(FlowKey.IN_PORT_OFFSET, p.inPort);
         k.u8(FlowKey.MAC_PROTO_OFFSET, FlowKey.MAC_PROTO_ETHERNET);
-        return keyExtract(p);
+        return ethernet(p, k);
     }
 
     /**
@@ -87,21 +88,28 @@ public final class KeyExtractor {
         for (int i = L2_FIRST_WORD; i < FlowKey.WORDS; i++) {
             w[i] = 0L;
         }
+        if (k.macProto() == FlowKey.MAC_PROTO_NONE) {
+            p.macOff = p.off;
+            p.networkOff = -1;
+            p.transportOff = -1;
+            if (isVlan(presetType)) {
+                return -EINVAL;
+            }
+            k.u16(FlowKey.ETH_TYPE_OFFSET, presetType);
+            p.networkOff = p.off;
+            return extractL3L4(p);
+        }
+        return ethernet(p, k);
+    }
+
+    /** The Ethernet branch of {@code key_extract}, on a key whose L2-L4 words are zero. */
+    private static int ethernet(Packet p, FlowKey k) {
         byte[] b = p.buf;
         int off = p.off;
         int end = off + p.len;
         p.macOff = off;
         p.networkOff = -1;
         p.transportOff = -1;
-
-        if (k.macProto() == FlowKey.MAC_PROTO_NONE) {
-            if (isVlan(presetType)) {
-                return -EINVAL;
-            }
-            k.u16(FlowKey.ETH_TYPE_OFFSET, presetType);
-            p.networkOff = off;
-            return extractL3L4(p);
-        }
         if (p.len < ETH_HLEN) {
             return -EINVAL;
         }
@@ -188,21 +196,21 @@ public final class KeyExtractor {
         return type == ETH_P_8021Q || type == ETH_P_8021AD;
     }
 
-    // ---- bounded big-endian reads (callers check the bounds) ------------------------------------
+    // ---- big-endian reads (callers check the frame bounds) --------------------------------------
 
     static int be16(byte[] b, int i) {
-        return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        return Wire.be16(b, i);
     }
 
     static int be32(byte[] b, int i) {
-        return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+        return Wire.be32(b, i);
     }
 
     static long be48(byte[] b, int i) {
-        return ((long) be16(b, i) << 32) | (be32(b, i + 2) & 0xffffffffL);
+        return Wire.be48(b, i);
     }
 
     static long be64(byte[] b, int i) {
-        return ((long) be32(b, i) << 32) | (be32(b, i + 4) & 0xffffffffL);
+        return Wire.be64(b, i);
     }
 }
