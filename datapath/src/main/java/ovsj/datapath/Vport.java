@@ -3,6 +3,8 @@ package ovsj.datapath;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import ovsj.datapath.vport.VportDevice;
+
 /**
  * A datapath port ({@code struct vport}): its number, type, name, the netdev ifindex behind it, the
  * upcall port ids misses on it are sent to (one, or one per CPU), and its counters.
@@ -24,11 +26,19 @@ public final class Vport {
     private final String name;
     private final int ifindex;
     private volatile int[] upcallPids;
+    /** The netdev behind the port; taken away (null) once the port is detached and its device closed. */
+    private volatile VportDevice device;
     private final AtomicLongArray stats = new AtomicLongArray(8);
     private static final AtomicLong CREATED = new AtomicLong();
     private final long created = CREATED.incrementAndGet();
 
     public Vport(Datapath dp, int portNo, int type, String name, int ifindex, int[] upcallPids) {
+        this(dp, portNo, type, name, ifindex, upcallPids, null);
+    }
+
+    public Vport(Datapath dp, int portNo, int type, String name, int ifindex, int[] upcallPids,
+                 VportDevice device) {
+        this.device = device;
         this.dp = dp;
         this.portNo = portNo;
         this.type = type;
@@ -63,6 +73,20 @@ public final class Vport {
 
     public int ifindex() {
         return ifindex;
+    }
+
+    /** The device behind the port, or null (detached, or none given). */
+    public VportDevice device() {
+        return device;
+    }
+
+    /** Detach: closes the device and forgets it; the fast path then drops what it would send here. */
+    public void closeDevice() {
+        VportDevice d = device;
+        device = null;
+        if (d != null) {
+            d.close();
+        }
     }
 
     public int[] upcallPids() {

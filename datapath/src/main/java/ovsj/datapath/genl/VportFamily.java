@@ -13,7 +13,6 @@ import ovsj.datapath.vport.PcapDevice;
 import ovsj.datapath.vport.PcapOptions;
 import ovsj.datapath.vport.VportDevice;
 import ovsj.datapath.vport.VportDeviceException;
-import ovsj.datapath.vport.VportDevices;
 import ovsj.netlink.Errno;
 import ovsj.netlink.NlMsgHdr;
 import ovsj.netlink.NlWriter;
@@ -115,7 +114,7 @@ public final class VportFamily extends GenlFamily {
         } else {
             w.putU32(VportAttr.UPCALL_PID, ids[0]);
         }
-        if (VportDevices.get(v) instanceof PcapDevice pcap) {
+        if (v.device() instanceof PcapDevice pcap) {
             int nest = w.beginNest(VportAttr.OPTIONS);
             pcap.options().put(w);
             w.endNest(nest);

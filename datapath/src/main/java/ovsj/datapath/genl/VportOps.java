@@ -9,7 +9,6 @@ import ovsj.datapath.OvsNet;
 import ovsj.datapath.Vport;
 import ovsj.datapath.vport.InternalDevice;
 import ovsj.datapath.vport.VportDevice;
-import ovsj.datapath.vport.VportDevices;
 import ovsj.netlink.Errno;
 import ovsj.netlink.Wire;
 import ovsj.odp.KernelLog;
@@ -121,8 +120,7 @@ final class VportOps {
     /** {@code new_vport}'s tail: the port, with its device, joins its datapath and the namespace's name table. */
     static Vport attach(OvsNet net, Datapath dp, int portNo, int type, String name, int ifindex, int[] pids,
             VportDevice device) {
-        Vport v = new Vport(dp, portNo, type, name, ifindex, pids);
-        VportDevices.register(v, device);
+        Vport v = new Vport(dp, portNo, type, name, ifindex, pids, device);
         dp.attach(v);
         net.addVport(v);
         return v;
@@ -135,7 +133,7 @@ final class VportOps {
     static void detach(OvsNet net, Vport v, KernelLog klog) {
         v.datapath().detach(v);
         net.removeVport(v);
-        VportDevices.close(v);
+        v.closeDevice();
         klog.log("device " + v.name() + " left promiscuous mode");
         net.unregisterNetdev(v.name());
     }

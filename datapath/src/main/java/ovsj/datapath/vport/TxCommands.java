@@ -48,7 +48,7 @@ public final class TxCommands {
         if (v == null) {
             throw new CommandException("no such dummy netdev");
         }
-        if (!(VportDevices.get(v) instanceof InternalDevice d)) {
+        if (!(v.device() instanceof InternalDevice d)) {
             throw new CommandException(port + " is not an internal port");
         }
         return d;

@@ -6,6 +6,6 @@
  * {@link ovsj.datapath.vport.TxCommands}); {@link ovsj.datapath.vport.PcapDevice}, ovsj's own vport
  * type 100 that replays a pcap file in and writes what it is sent to another ({@link
  * ovsj.datapath.vport.PcapFile}, {@link ovsj.datapath.vport.PcapOptions}); and
- * {@link ovsj.datapath.vport.VportDevices}, which device each port has.
+ * {@link ovsj.datapath.Vport#device()}, the device behind each port.
  */
 package ovsj.datapath.vport;

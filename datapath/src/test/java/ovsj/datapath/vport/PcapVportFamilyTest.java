@@ -99,8 +99,8 @@ class PcapVportFamilyTest {
         assertThat(options(d.get(1)).get(PcapOptions.OUTPUT)).isEqualTo(o.get(PcapOptions.OUTPUT));
 
         Vport v = c.ovs.net().vport("pc0");
-        assertThat(VportDevices.get(v)).isInstanceOf(PcapDevice.class);
-        assertThat(VportDevices.get(c.ovs.net().vport("dp0"))).isInstanceOf(InternalDevice.class);
+        assertThat(v.device()).isInstanceOf(PcapDevice.class);
+        assertThat(c.ovs.net().vport("dp0").device()).isInstanceOf(InternalDevice.class);
         assertThat(c.klog).contains("device pc0 entered promiscuous mode");
         // Options cannot change (no set_options).
         assertThat(error(c.send(ovsj.odp.uapi.Families.VPORT_FAMILY, VportCmd.SET, ACK, dp, w -> {
@@ -118,7 +118,7 @@ class PcapVportFamilyTest {
         Path in = input(5);
         Path out = dir.resolve("out.pcap");
         assertThat(error(c.newVport(dp, "pc1", PCAP, files(in, out)))).isZero();
-        PcapDevice d = (PcapDevice) VportDevices.get(c.ovs.net().vport("pc1"));
+        PcapDevice d = (PcapDevice) c.ovs.net().vport("pc1").device();
         assertThat(d.awaitReplay(10, TimeUnit.SECONDS)).isTrue();
         // Every frame was handed to the datapath (taken or refused, depending on the fast path).
         assertThat(d.rxPackets() + d.rxDropped()).isEqualTo(5);
@@ -146,13 +146,13 @@ class PcapVportFamilyTest {
         assertThat(error(c.newVport(dp, "in1", VportType.INTERNAL, null))).isZero();
         Vport pc = c.ovs.net().vport("pc1");
         Vport local = c.ovs.net().vport("dp0");
-        PcapDevice d = (PcapDevice) VportDevices.get(pc);
+        PcapDevice d = (PcapDevice) pc.device();
         assertThat(d.replayState()).isEqualTo(PcapDevice.ReplayState.RUNNING);
         assertThat(error(c.delDp(dp))).isZero();
         assertThat(d.awaitReplay(0, TimeUnit.SECONDS)).isTrue();
         assertThat(d.replayState()).isEqualTo(PcapDevice.ReplayState.STOPPED);
-        assertThat(VportDevices.get(pc)).isNull();
-        assertThat(VportDevices.get(local)).isNull();
+        assertThat(pc.device()).isNull();
+        assertThat(local.device()).isNull();
     }
 
     @Test

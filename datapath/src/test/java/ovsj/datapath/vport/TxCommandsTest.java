@@ -25,7 +25,7 @@ class TxCommandsTest {
         assertThat(error(c.newVport(dp, "pc", PcapDevice.OVS_VPORT_TYPE_PCAP,
                 w -> w.putString(PcapOptions.OUTPUT, dir.resolve("o.pcap").toString())))).isZero();
         OvsNet net = c.ovs.net();
-        InternalDevice d = (InternalDevice) VportDevices.get(net.vport("p1"));
+        InternalDevice d = (InternalDevice) net.vport("p1").device();
         assertThat(TxCommands.txList(net, "p1")).isEmpty();
         d.send(InternalDeviceTest.packet((byte) 0xab, (byte) 0x01));
         d.send(InternalDeviceTest.packet((byte) 0x00, (byte) 0xff, (byte) 0x10));
