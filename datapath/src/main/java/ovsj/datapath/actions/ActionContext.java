@@ -49,9 +49,12 @@ public interface ActionContext {
 
     /**
      * {@code ovs_flow_key_update}: re-extract {@code key} from the frame ({@code key_extract}, keeping the
-     * metadata: tunnel, priority, mark, recirc id, dp hash, in port, conntrack), set the packet's header
-     * offsets, and clear {@link ActionExecutor#KEY_INVALID} on success. Returns 0 or -errno. Called before a
-     * recirc or ct action when earlier actions invalidated the key.
+     * metadata: tunnel, priority, mark, recirc id, dp hash, in port, conntrack) and set the packet's header
+     * offsets. Returns 0 or -errno; on success the executor clears {@link ActionExecutor#KEY_INVALID}.
+     * Called before a recirc or ct action when earlier actions invalidated the key. The key's L2 type is
+     * {@link ActionExecutor#macProto}{@code (key)}; for a packet without L2 header its {@code ETH_TYPE} is the
+     * packet's protocol ({@code skb->protocol}). With {@code KeyExtractor}: copy {@code key} into
+     * {@code p.key} with the flag cleared, {@code KeyExtractor.keyExtract(p)}, copy {@code p.key} back.
      */
     int flowKeyUpdate(Packet p, FlowKey key);
 

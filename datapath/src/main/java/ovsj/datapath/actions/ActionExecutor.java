@@ -77,6 +77,7 @@ public final class ActionExecutor {
     private int fifoTail;
     private final SetActions sets = new SetActions();
     private final byte[] nshScratch = new byte[NshActions.NSH_HDR_MAX_LEN];
+    private final FlowKey hashScratch = new FlowKey();
 
     public ActionExecutor() {
         for (int i = 0; i < flowKeys.length; i++) {
@@ -181,7 +182,11 @@ public final class ActionExecutor {
                         return 0;
                     }
                 }
-                case ActionAttr.HASH -> executeHash(p, key, Wire.u32(acts, pay + ActionHash.HASH_BASIS_OFFSET));
+                case ActionAttr.HASH -> {
+                    int hash = PacketHash.jhash1Word(PacketHash.skbGetHash(p, key, hashScratch),
+                            Wire.u32(acts, pay + ActionHash.HASH_BASIS_OFFSET));
+                    key.u32(FlowKey.DP_HASH_OFFSET, hash == 0 ? 1 : hash); // execute_hash (6.1: L4 only)
+                }
                 case ActionAttr.PUSH_MPLS -> err = VlanMplsEth.pushMpls(p, key,
                         Wire.be32(acts, pay + ActionPushMpls.MPLS_LSE_OFFSET),
                         Wire.be16(acts, pay + ActionPushMpls.MPLS_ETHERTYPE_OFFSET), true);
@@ -210,7 +215,7 @@ public final class ActionExecutor {
                 }
                 case ActionAttr.CT -> {
                     if (!isKeyValid(key)) {
-                        err = ctx.flowKeyUpdate(p, key);
+                        err = flowKeyUpdate(p, key, ctx);
                         if (err != 0) {
                             return err;
                         }
@@ -328,12 +333,6 @@ public final class ActionExecutor {
         return -Errno.EINVAL;
     }
 
-    /** {@code execute_hash}: 6.1 knows only {@code OVS_HASH_ALG_L4}. */
-    private static void executeHash(Packet p, FlowKey key, int basis) {
-        int hash = PacketHash.jhash1Word(PacketHash.skbGetHash(p, key), basis);
-        key.u32(FlowKey.DP_HASH_OFFSET, hash == 0 ? 1 : hash);
-    }
-
     // ---- dec_ttl --------------------------------------------------------------------------------
 
     /** {@code execute_dec_ttl}: -EHOSTUNREACH when the TTL / hop limit would reach 0. */
@@ -419,12 +418,21 @@ public final class ActionExecutor {
     /** {@code execute_recirc}. */
     private int executeRecirc(Packet p, FlowKey key, int recircId, boolean last, ActionContext ctx) {
         if (!isKeyValid(key)) {
-            int err = ctx.flowKeyUpdate(p, key);
+            int err = flowKeyUpdate(p, key, ctx);
             if (err != 0) {
                 return err;
             }
         }
         return cloneExecute(p, key, recircId, null, 0, 0, last, true, ctx);
+    }
+
+    /** {@code ovs_flow_key_update}: re-extraction by the datapath; the key is valid after success. */
+    private static int flowKeyUpdate(Packet p, FlowKey key, ActionContext ctx) {
+        int err = ctx.flowKeyUpdate(p, key);
+        if (err == 0) {
+            key.u8(FlowKey.MAC_PROTO_OFFSET, key.macProto() & ~KEY_INVALID);
+        }
+        return err;
     }
 
     /**

@@ -3,6 +3,7 @@ package ovsj.datapath.actions;
 import java.util.SplittableRandom;
 
 import ovsj.datapath.Packet;
+import ovsj.datapath.flow.KeyExtractor;
 import ovsj.netlink.Wire;
 import ovsj.odp.FlowKey;
 
@@ -10,13 +11,13 @@ import ovsj.odp.FlowKey;
  * The packet hash the hash action starts from ({@code skb_get_hash}) and the kernel's {@code jhash_1word}
  * that mixes in the action's basis.
  *
- * <p>Linux computes a missing hash with the flow dissector and a boot-time random key
- * ({@code __skb_get_hash}): addresses and ports, ordered so both directions hash alike, a non-zero result,
- * {@code sw_hash} set and {@code l4_hash} set when ports were found. Its value is not reproducible across
- * boots, so this computes a hash with the same properties (per-JVM random seed, symmetric, never 0) from
- * the IPv4/IPv6 addresses, the L4 protocol and TCP/UDP/SCTP ports of unfragmented packets, or from the
- * protocol alone for other packets. A hash the packet already has ({@code p.hash} with {@code swHash} or
- * {@code l4Hash}) is used as is.
+ * <p>A hash the packet already has ({@code p.hash} with {@code swHash} or {@code l4Hash}) is used as is.
+ * Otherwise, with a valid key, the hash is the datapath's own flow-dissector hash
+ * ({@link KeyExtractor#hash}, the one {@code ovs_dp_process_packet} computes), so that a flow hashes alike
+ * whichever path computed it. With an invalid key (headers pushed or popped since extraction) the flow
+ * dissector cannot be told the packet's protocol, and this falls back to a hash with the same properties
+ * (symmetric, never 0, per-JVM seed like Linux's per-boot key) of the IPv4/IPv6 addresses, L4 protocol and
+ * TCP/UDP/SCTP ports of unfragmented packets, read from the frame with {@code skb->protocol}.
  */
 final class PacketHash {
     static final int JHASH_INITVAL = 0xdeadbeef;
@@ -25,12 +26,28 @@ final class PacketHash {
     private PacketHash() {
     }
 
-    /** {@code skb_get_hash}: the packet's hash, computed and recorded in {@code p} if it has none. */
-    static int skbGetHash(Packet p, FlowKey key) {
-        if (!p.l4Hash && !p.swHash) {
-            compute(p, key);
+    /**
+     * {@code skb_get_hash}: the packet's hash, computed and recorded in {@code p} if it has none.
+     * {@code scratch} holds {@code p.key} while the working key stands in for it.
+     */
+    static int skbGetHash(Packet p, FlowKey key, FlowKey scratch) {
+        if (p.l4Hash || p.swHash) {
+            return p.hash;
         }
-        return p.hash;
+        if (!ActionExecutor.isKeyValid(key)) {
+            compute(p, key);
+            return p.hash;
+        }
+        if (key == p.key) {
+            return KeyExtractor.hash(p);
+        }
+        scratch.copyFrom(p.key);
+        p.key.copyFrom(key);
+        try {
+            return KeyExtractor.hash(p);
+        } finally {
+            p.key.copyFrom(scratch);
+        }
     }
 
     private static void compute(Packet p, FlowKey key) {

@@ -317,13 +317,41 @@ class NestedActionsTest {
         Wire.putBe32(rev, NH + 16, Frames.IP_A);
         Packet c = Frames.packet(rev);
         Packet other = Frames.packet(Frames.eth4(Frames.TCP, 1001, 80, 3));
-        int ha = PacketHash.skbGetHash(a, a.key);
+        FlowKey scratch = new FlowKey();
+        int ha = PacketHash.skbGetHash(a, a.key, scratch);
         assertThat(a.swHash).isTrue();
         assertThat(a.l4Hash).isTrue();
-        assertThat(PacketHash.skbGetHash(b, b.key)).isEqualTo(ha);
-        assertThat(PacketHash.skbGetHash(c, c.key)).isEqualTo(ha);
-        assertThat(PacketHash.skbGetHash(other, other.key)).isNotEqualTo(ha);
+        assertThat(PacketHash.skbGetHash(b, new FlowKey(b.key), scratch)).as("a working key other than p.key")
+                .isEqualTo(ha);
+        assertThat(PacketHash.skbGetHash(c, c.key, scratch)).isEqualTo(ha);
+        assertThat(PacketHash.skbGetHash(other, other.key, scratch)).isNotEqualTo(ha);
         assertThat(ha).isNotZero();
+        assertThat(ovsj.datapath.flow.KeyExtractor.hash(Frames.packet(Frames.eth4(Frames.TCP, 1000, 80, 3))))
+                .as("the datapath's own hash").isEqualTo(ha);
+    }
+
+    @Test
+    void withAnInvalidKeyTheHashIsReadFromTheFrameAndStillSymmetric() {
+        byte[] rev = Frames.eth4(Frames.TCP, 80, 1000, 3);
+        Wire.putBe32(rev, NH + 12, Frames.IP_B);
+        Wire.putBe32(rev, NH + 16, Frames.IP_A);
+        int[] hashes = new int[2];
+        int i = 0;
+        for (byte[] f : new byte[][] {Frames.eth4(Frames.TCP, 1000, 80, 3), rev}) {
+            Packet p = Frames.packet(f);
+            byte[] acts = Acts.store(p.key, w -> {
+                PushPopTest.pushVlan(w, 0x8100, 0x1001);
+                PushPopTest.pushVlan(w, 0x8100, 0x1002);
+                w.putU64(ActionAttr.HASH, 0);
+                w.putU32(ActionAttr.OUTPUT, 1);
+            });
+            ctx.outputs.clear();
+            ctx.run(p, acts);
+            assertThat(ActionExecutor.isKeyValid(ctx.outputs.get(0).key())).isFalse();
+            assertThat(p.swHash).isTrue();
+            hashes[i++] = ctx.outputs.get(0).key().u32(FlowKey.DP_HASH_OFFSET);
+        }
+        assertThat(hashes[0]).isEqualTo(hashes[1]).isNotZero();
     }
 
     @Test
