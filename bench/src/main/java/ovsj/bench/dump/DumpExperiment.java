@@ -21,13 +21,16 @@ import ovsj.datapath.DumpMode;
  *       datapath sends it (see {@link DumpRig.Reader}).
  *   <li><b>dump ms</b>: median over {@code rounds} dumps, after {@code warmup} untimed ones, of one
  *       {@code OVS_FLOW_CMD_GET|NLM_F_DUMP} request answered in full (all batches and NLMSG_DONE) on
- *       the in-process transport; flows/s = flows / median; bytes/flow = reply bytes / flows.
- *   <li><b>match-cache (cold)</b>: the first match-cache dump, which builds every cache: each round
- *       drops the caches first (untimed) so that every timed dump is cold.
+ *       the in-process transport; flows/s = flows / median; bytes/flow = reply bytes / flows. The
+ *       modes' rounds alternate (serialize, match-cache, terse, serialize, …) on two datapaths that hold
+ *       the same flows, one serialising, one in match-cache mode, so that JIT, GC and background noise
+ *       fall on all modes alike.
+ *   <li><b>match-cache (cold)</b>: the first match-cache dump, which builds every cache: measured after
+ *       the others, each round dropping the caches first (untimed) so that every timed dump is cold.
  *   <li><b>heap</b>: {@link MemoryMXBean} used heap after {@code System.gc()} (the least of four
- *       reads, 50 ms apart), as deltas: before install → after install (the flows, their table and
- *       their stats), and after install → after match-cache dumps (the caches). The datapath's own
- *       count of cached netlink bytes is shown next to it.
+ *       reads, 50 ms apart), as deltas: before → after the first datapath's install (the flows, their
+ *       table and their stats), and before → after the match-cache datapath's dumps (its caches). The
+ *       datapath's own count of cached netlink bytes is shown next to it.
  * </ul>
  *
  * <p>Every flow is given the stats of one packet before the dumps, so full and terse replies carry
@@ -129,54 +132,95 @@ public final class DumpExperiment {
         double heapPerFlow = Double.NaN;
         double cacheHeapPerFlow = Double.NaN;
         double cacheBytesPerFlow = Double.NaN;
+        List<DumpKind> kinds = config.kinds();
+        boolean wantPlain = kinds.contains(DumpKind.SERIALIZE) || kinds.contains(DumpKind.TERSE);
+        boolean wantCached = kinds.contains(DumpKind.MATCH_CACHE);
         long used0 = config.memory() ? usedAfterGc() : 0;
-        List<Row> rows = new ArrayList<>();
-        double installMs;
-        try (DumpRig rig = new DumpRig("bench" + n, config.cpus())) {
-            say("%,d flows: installing…", n);
-            installMs = rig.install(n) / 1e6;
-            rig.touchAll();
-            say("%,d flows: installed in %.0f ms (%,.0f flows/s)", n, installMs, n / (installMs / 1e3));
-            long used1 = 0;
-            if (config.memory()) {
-                used1 = usedAfterGc();
-                heapPerFlow = (used1 - used0) / (double) n;
-            }
-            for (DumpKind kind : config.kinds()) {
-                rig.dumpMode(kind.mode());
-                if (kind == DumpKind.MATCH_CACHE) {
-                    rows.add(measure(rig, "match-cache (cold)", kind, n, true));
+        double installMs = 0;
+        // Two datapaths with the same flows: one serialising (serialize and terse dumps), one in
+        // match-cache mode, so that the modes' rounds can alternate (same JIT and GC state, same
+        // background noise) without switching modes, which would drop the caches.
+        try (DumpRig plain = wantPlain ? new DumpRig("bench" + n, config.cpus()) : null;
+             DumpRig cached = wantCached ? new DumpRig("bench-mc" + n, config.cpus()) : null) {
+            long usedInstalled = used0;
+            long usedBeforeCaches = used0;
+            for (DumpRig rig : new DumpRig[] {plain, cached}) {
+                if (rig == null) {
+                    continue;
                 }
-                rows.add(measure(rig, kind.cliName(), kind, n, false));
-                if (kind == DumpKind.MATCH_CACHE && config.memory()) {
-                    long used2 = usedAfterGc();
-                    cacheHeapPerFlow = (used2 - used1) / (double) n;
-                    cacheBytesPerFlow = rig.matchCacheBytes() / (double) n;
+                say("%,d flows: installing…", n);
+                double ms = rig.install(n) / 1e6;
+                rig.touchAll();
+                say("%,d flows: installed in %.0f ms (%,.0f flows/s)", n, ms, n / (ms / 1e3));
+                if (installMs == 0) {
+                    installMs = ms;
+                    if (config.memory()) {
+                        usedInstalled = usedAfterGc();
+                        heapPerFlow = (usedInstalled - used0) / (double) n;
+                    }
                 }
             }
-            rig.dumpMode(DumpMode.SERIALIZE);
+            if (config.memory() && cached != null) {
+                usedBeforeCaches = plain == null ? usedInstalled : usedAfterGc();
+            }
+            if (cached != null) {
+                cached.dumpMode(DumpMode.MATCH_CACHE);
+                cached.dump(0, config.reader()).check(n); // builds the caches (the cold row is measured apart)
+            }
+
+            say("%,d flows: %s, alternating…", n, kinds.stream().map(DumpKind::cliName).toList());
+            double[][] ms = new double[kinds.size()][config.rounds()];
+            DumpRig.DumpResult[] last = new DumpRig.DumpResult[kinds.size()];
+            for (int r = -config.warmup(); r < config.rounds(); r++) {
+                for (int k = 0; k < kinds.size(); k++) {
+                    DumpKind kind = kinds.get(k);
+                    DumpRig rig = kind == DumpKind.MATCH_CACHE ? cached : plain;
+                    long t0 = System.nanoTime();
+                    DumpRig.DumpResult res = rig.dump(kind.ufidFlags(), config.reader());
+                    long t1 = System.nanoTime();
+                    last[k] = res.check(n);
+                    if (r >= 0) {
+                        ms[k][r] = (t1 - t0) / 1e6;
+                    }
+                }
+            }
+            if (cached != null && config.memory()) {
+                cacheHeapPerFlow = (usedAfterGc() - usedBeforeCaches) / (double) n;
+                cacheBytesPerFlow = cached.matchCacheBytes() / (double) n;
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int k = 0; k < kinds.size(); k++) {
+                if (kinds.get(k) == DumpKind.MATCH_CACHE) {
+                    rows.add(measureCold(cached, n));
+                }
+                rows.add(row(kinds.get(k).cliName(), n, ms[k], last[k]));
+            }
+            return new SizeReport(n, installMs, heapPerFlow, cacheHeapPerFlow, cacheBytesPerFlow, rows);
         }
-        return new SizeReport(n, installMs, heapPerFlow, cacheHeapPerFlow, cacheBytesPerFlow, rows);
     }
 
-    /** {@code warmup} untimed and {@code rounds} timed dumps; cold ones drop the caches before each. */
-    private Row measure(DumpRig rig, String label, DumpKind kind, int n, boolean cold) {
-        say("%,d flows: %s…", n, label);
+    /**
+     * Cold match-cache dumps: {@code warmup} untimed and {@code rounds} timed, each after dropping every
+     * cache (untimed), so that each timed dump builds them all, as the first dump of new flows does.
+     */
+    private Row measureCold(DumpRig rig, int n) {
+        say("%,d flows: match-cache (cold)…", n);
         double[] ms = new double[config.rounds()];
         DumpRig.DumpResult last = null;
         for (int r = -config.warmup(); r < config.rounds(); r++) {
-            if (cold) {
-                rig.clearMatchCaches();
-            }
+            rig.clearMatchCaches();
             long t0 = System.nanoTime();
-            DumpRig.DumpResult res = rig.dump(kind.ufidFlags(), config.reader());
+            DumpRig.DumpResult res = rig.dump(0, config.reader());
             long t1 = System.nanoTime();
-            res.check(n);
+            last = res.check(n);
             if (r >= 0) {
                 ms[r] = (t1 - t0) / 1e6;
             }
-            last = res;
         }
+        return row("match-cache (cold)", n, ms, last);
+    }
+
+    private static Row row(String label, int n, double[] ms, DumpRig.DumpResult last) {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
