@@ -5,6 +5,7 @@ import ovsj.datapath.genl.DatapathFamily;
 import ovsj.datapath.genl.FlowFamily;
 import ovsj.datapath.genl.GenlServer;
 import ovsj.datapath.genl.MeterFamily;
+import ovsj.datapath.genl.PacketExecutor;
 import ovsj.datapath.genl.PacketFamily;
 import ovsj.datapath.genl.VportFamily;
 import ovsj.datapath.transport.NetlinkHandler;
@@ -22,6 +23,10 @@ public final class OvsDatapath implements NetlinkHandler {
     private final GenlServer genl;
     private final KernelLog klog;
     private volatile DumpMode dumpMode;
+    private final java.util.concurrent.ConcurrentHashMap<Integer, NlSocket> sockets =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Forwarder[] forwarders;
+    private final int packetFamilyId;
 
     /** A datapath that writes the kernel's log lines, rate-limited, to the {@code ovsj.kernel} logger. */
     public OvsDatapath(int cpus, DumpMode dumpMode) {
@@ -41,9 +46,12 @@ public final class OvsDatapath implements NetlinkHandler {
         genl.register(new DatapathFamily(this));
         genl.register(new VportFamily(this));
         genl.register(new FlowFamily(this));
-        genl.register(new PacketFamily(this));
+        PacketFamily packet = new PacketFamily(this);
+        genl.register(packet);
+        packet.executor(this::execute);
         genl.register(new MeterFamily());
         genl.register(new CtLimitFamily());
+        this.packetFamilyId = packet.id();
     }
 
     public int cpus() {
@@ -102,11 +110,100 @@ public final class OvsDatapath implements NetlinkHandler {
         genl.receive(sock, buf, off, len);
     }
 
+    @Override
+    public void opened(NlSocket sock) {
+        sockets.put(sock.portId(), sock);
+    }
+
+    @Override
+    public void closed(NlSocket sock) {
+        sockets.remove(sock.portId(), sock);
+    }
+
+    // ---- the packet path --------------------------------------------------------------------------
+
+    /** The forwarding threads, started on first use. */
+    private Forwarder[] forwarders() {
+        Forwarder[] f = forwarders;
+        if (f == null) {
+            synchronized (this) {
+                f = forwarders;
+                if (f == null) {
+                    f = new Forwarder[cpus];
+                    for (int i = 0; i < cpus; i++) {
+                        f[i] = new Forwarder(this, i);
+                        new Forwarder.ForwarderThread(f[i]).start();
+                    }
+                    forwarders = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** The forwarding thread a port's frames go to (port-affine, as a NIC queue is to a CPU). */
+    Forwarder forwarderFor(Vport v) {
+        Forwarder[] f = forwarders();
+        return f[Math.floorMod(v.portNo(), f.length)];
+    }
+
     /**
-     * {@code netdev-dummy/receive PORT HEXFRAME}: injects a frame on a port. Returns null on success or
-     * an error text for the unixctl reply.
+     * A frame arrived on port {@code v} (a device's ingress: pcap replay): queued for the port's
+     * forwarding thread. False when the thread's queue is full: the port counts a drop.
+     */
+    public boolean receive(Vport v, byte[] frame, int off, int len) {
+        byte[] copy = java.util.Arrays.copyOfRange(frame, off, off + len);
+        Forwarder f = forwarderFor(v);
+        boolean queued = f.offer(() -> f.receive(v, copy, 0, copy.length));
+        if (!queued) {
+            v.count(v.type() == ovsj.odp.uapi.VportType.INTERNAL ? Vport.TX_DROPPED : Vport.RX_DROPPED, 1);
+        }
+        return queued;
+    }
+
+    /**
+     * {@code netdev-dummy/receive PORT HEXFRAME}: injects a frame on a port and waits until the datapath
+     * has handled it. Returns null on success or an error text for the unixctl reply.
      */
     public String receiveFrame(String portName, byte[] frame) {
-        return "the packet path is not built yet";
+        Vport v = net.vport(portName);
+        if (v == null) {
+            return "no such dummy netdev";
+        }
+        Forwarder f = forwarderFor(v);
+        f.call(() -> f.receive(v, frame, 0, frame.length));
+        return null;
+    }
+
+    /** {@code OVS_PACKET_CMD_EXECUTE}: the actions run on a forwarding thread, the caller waits. */
+    private int execute(PacketExecutor.Execution x) {
+        Forwarder f = forwarders()[0];
+        return f.call(() -> f.execute(x.dp(), x.input(), x.packet(), x.key(), x.actions(), x.mru(), x.hash(),
+                x.hasHash()));
+    }
+
+    /** Sends an upcall to the socket with port id {@code pid}; false if none or it had no room. */
+    boolean deliverUpcall(int pid, byte[] buf, int len) {
+        NlSocket s = sockets.get(pid);
+        return s != null && s.send(buf, 0, len);
+    }
+
+    int packetFamilyId() {
+        return packetFamilyId;
+    }
+
+    /** Monotonic milliseconds, the clock of a flow's {@code used} time (the kernel's ktime). */
+    long nowMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    /** Stops the forwarding threads. */
+    public void close() {
+        Forwarder[] f = forwarders;
+        if (f != null) {
+            for (Forwarder x : f) {
+                x.stop();
+            }
+        }
     }
 }

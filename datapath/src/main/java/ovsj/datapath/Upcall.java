@@ -3,6 +3,7 @@ package ovsj.datapath;
 import ovsj.netlink.NlAttr;
 import ovsj.netlink.NlWriter;
 import ovsj.netlink.Wire;
+import ovsj.odp.FlowKey;
 import ovsj.odp.codec.ActionCodec;
 import ovsj.odp.codec.KeyEmitter;
 import ovsj.odp.uapi.PacketAttr;
@@ -29,24 +30,25 @@ public final class Upcall {
      * @param userdata  the userspace action's USERDATA payload buffer, or null
      * @param flowActs  the flow's actions to include (the userspace action's ACTIONS flag), or null
      */
-    public static int build(NlWriter w, int familyId, int cmd, Datapath dp, Packet p, byte[] userdata, int udOff,
-                            int udLen, byte[] flowActs, int actsOff, int actsLen) {
+    public static int build(NlWriter w, int familyId, int cmd, Datapath dp, Packet p, FlowKey key,
+                            byte[] userdata, int udOff, int udLen, byte[] flowActs, int actsOff, int actsLen,
+                            int mru, int cutlen) {
         w.reset();
         int msg = w.beginMessage(familyId, 0, 0, 0);
         w.putGenlHeader(cmd, 1);
         w.putRawU32(dp.ifindex());
-        KeyEmitter.put(w, p.key, p.key, PacketAttr.KEY, false);
+        KeyEmitter.put(w, key, key, PacketAttr.KEY, false);
         if (userdata != null) {
             w.putBytes(PacketAttr.USERDATA, userdata, udOff, udLen);
         }
         if (flowActs != null) {
             ActionCodec.putActions(w, PacketAttr.ACTIONS, flowActs, actsOff, actsLen);
         }
-        if (p.mru != 0) {
-            w.putU16(PacketAttr.MRU, p.mru);
+        if (mru != 0) {
+            w.putU16(PacketAttr.MRU, mru);
         }
-        int dataLen = p.len - p.cutlen;
-        if (p.cutlen > 0) {
+        int dataLen = p.len - cutlen;
+        if (cutlen > 0) {
             w.putU32(PacketAttr.LEN, p.len);
         }
         long hash = p.hash & 0xffffffffL;

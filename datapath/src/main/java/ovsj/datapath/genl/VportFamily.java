@@ -276,14 +276,9 @@ public final class VportFamily extends GenlFamily {
         return 0;
     }
 
-    /**
-     * Where a port's device hands received frames: the datapath's receive path for that port. For now
-     * through {@link OvsDatapath#receiveFrame} (by name, on a copy); to become a direct call into the
-     * fast path with the {@link Vport}.
-     */
+    /** Where a port's device hands received frames: the datapath's receive path for that port. */
     private VportDevice.Ingress ingress(Vport v) {
-        String name = v.name();
-        return (frame, off, len) -> ovs.receiveFrame(name, Arrays.copyOfRange(frame, off, off + len)) == null;
+        return (frame, off, len) -> ovs.receive(v, frame, off, len);
     }
 
     /**

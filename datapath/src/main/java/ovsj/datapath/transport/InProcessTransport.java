@@ -36,7 +36,7 @@ public final class InProcessTransport {
     public final class Connection implements AutoCloseable {
         private final NlSocket sock;
         private final ArrayDeque<byte[]> unsolicited = new ArrayDeque<>();
-        private List<byte[]> replies;
+        private volatile List<byte[]> replies;
 
         Connection(String comm) {
             this.sock = new NlSocket(portIds.next(), this::deliver, comm);
@@ -45,10 +45,17 @@ public final class InProcessTransport {
 
         private boolean deliver(byte[] buf, int off, int len) {
             byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+            // While a request runs, everything sent to the socket (its replies, and an upcall its
+            // EXECUTE caused on a forwarding thread) queues behind what came before, as on a kernel
+            // socket: the request's caller gets it in that order.
             List<byte[]> r = replies;
-            if (r != null && Thread.currentThread() == owner) {
-                r.add(copy);
-                return true;
+            if (r != null) {
+                synchronized (r) {
+                    if (replies == r) {
+                        r.add(copy);
+                        return true;
+                    }
+                }
             }
             synchronized (unsolicited) {
                 if (unsolicitedBytes + len > UNSOLICITED_LIMIT_BYTES) {
@@ -62,7 +69,6 @@ public final class InProcessTransport {
 
         private long unsolicitedBytes;
 
-        private Thread owner;
 
         public int portId() {
             return sock.portId();
@@ -80,12 +86,12 @@ public final class InProcessTransport {
         public List<byte[]> request(byte[] buf, int off, int len) {
             List<byte[]> out = new ArrayList<>();
             replies = out;
-            owner = Thread.currentThread();
             try {
                 handler.receive(sock, buf, off, len);
             } finally {
-                replies = null;
-                owner = null;
+                synchronized (out) {
+                    replies = null;
+                }
             }
             return out;
         }

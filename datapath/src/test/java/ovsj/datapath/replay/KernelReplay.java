@@ -142,6 +142,16 @@ public final class KernelReplay {
             }
 
             @Override
+            public List<byte[]> inject(Runnable inject) {
+                inject.run();
+                List<byte[]> out = new ArrayList<>();
+                for (byte[] u; (u = c.pollUnsolicited()) != null; ) {
+                    out.add(u);
+                }
+                return out;
+            }
+
+            @Override
             public void close() {
                 c.close();
             }
@@ -170,7 +180,7 @@ public final class KernelReplay {
         // JUnit runs dynamic tests as it pulls them, so steps that are not replayed (inject, ifup) still
         // run in file order, inline, without becoming tests of their own.
         Stream<DynamicTest> steps = exchanges.stream().flatMap(x -> {
-            if (!x.kind().equals("request")) {
+            if (!x.kind().equals("request") && !x.kind().equals("inject")) {
                 run(x);
                 return Stream.empty();
             }
@@ -181,7 +191,7 @@ public final class KernelReplay {
                 }
             }));
         });
-        long requests = exchanges.stream().filter(x -> x.kind().equals("request")).count();
+        long requests = exchanges.stream().filter(x -> x.kind().equals("request") || x.kind().equals("inject")).count();
         return Stream.concat(steps, Stream.of(DynamicTest.dynamicTest("every request step replayed", () -> {
             System.out.println(summary());
             long replayed = results.stream().filter(r -> r.status() != Status.SKIPPED).count();
@@ -217,7 +227,7 @@ public final class KernelReplay {
         try {
             r = switch (x.kind()) {
                 case "request" -> request(x);
-                case "inject" -> result(x, Status.SKIPPED, "inject: NOT REPLAYED (frames into ports are the packet path's)");
+                case "inject" -> inject(x);
                 case "ifup" -> result(x, Status.SKIPPED, "ifup: no-op (internal ports are always up)");
                 default -> result(x, Status.SKIPPED, "step kind " + x.kind() + " is not part of the protocol");
             };
@@ -256,6 +266,23 @@ public final class KernelReplay {
 
         List<String> diffs = new ArrayList<>();
         evaluate(x, req, datagrams, mySeq, subs, diffs);
+        if (checkKlog && !lines.equals(x.klog())) {
+            diffs.add("klog: expected " + x.klog() + ", got " + lines);
+        }
+        return diffs.isEmpty() ? result(x, Status.PASSED, null) : result(x, Status.FAILED, String.join("\n  ", diffs));
+    }
+
+    /** A frame into a port ({@code netdev-dummy/receive}); the upcalls it causes are compared in order. */
+    private StepResult inject(Exchange x) {
+        klog.clear();
+        String[] err = new String[1];
+        List<byte[]> datagrams = conn.inject(() -> err[0] = ovs.receiveFrame(x.ifname(), x.packet()));
+        if (err[0] != null) {
+            return result(x, Status.FAILED, "unixctl: " + err[0]);
+        }
+        List<String> diffs = new ArrayList<>();
+        evaluate(x, new byte[NlMsgHdr.LENGTH], datagrams, 0, "-", diffs);
+        List<String> lines = List.copyOf(klog);
         if (checkKlog && !lines.equals(x.klog())) {
             diffs.add("klog: expected " + x.klog() + ", got " + lines);
         }
@@ -336,7 +363,7 @@ public final class KernelReplay {
 
     private void evaluate(Exchange x, byte[] req, List<byte[]> datagrams, int mySeq, String subs, List<String> diffs) {
         List<byte[]> expMsgs = x.replies();
-        Integer expSeq = x.requestSeq();
+        Integer expSeq = x.hasRequest() ? x.requestSeq() : 0;
         boolean expectUpcalls = expMsgs.stream().anyMatch(m -> isUpcall(m, kernelFamilies));
 
         List<ReplayCompare.Frame> act = new ArrayList<>();

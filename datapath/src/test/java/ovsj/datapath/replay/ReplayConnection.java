@@ -11,6 +11,9 @@ interface ReplayConnection extends AutoCloseable {
 
     List<byte[]> request(byte[] datagram);
 
+    /** Runs {@code inject} (a frame into a port) and returns the datagrams (upcalls) it caused. */
+    List<byte[]> inject(Runnable inject);
+
     @Override
     void close();
 }

@@ -63,6 +63,26 @@ final class SocketConnection implements ReplayConnection {
         }
     }
 
+    @Override
+    public List<byte[]> inject(Runnable inject) {
+        inject.run();
+        try {
+            byte[] barrier = barrier();
+            int seq = NlMsgHdr.seq(barrier, 0);
+            write(barrier);
+            List<byte[]> out = new ArrayList<>();
+            while (true) {
+                byte[] frame = read();
+                if (frame.length >= NlMsgHdr.LENGTH && NlMsgHdr.seq(frame, 0) == seq) {
+                    return out;
+                }
+                out.add(frame);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private byte[] barrier() {
         NlWriter w = new NlWriter(64);
         int m = w.beginMessage(GenlMsgHdr.GENL_ID_CTRL, NlMsgHdr.F_REQUEST, barrierSeq++, 0);
