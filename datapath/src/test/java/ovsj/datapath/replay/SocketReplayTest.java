@@ -20,8 +20,8 @@ import ovsj.netlink.testing.KernelVectors;
 
 /**
  * The kernel vectors once more, through the UNIX-socket transport and its framing, as parity.py
- * replays them against {@code ovsj datapath}: every scenario but {@code packet} (the packet path's),
- * in parity.py's order, on one server, each scenario on a new connection.
+ * replays them against {@code ovsj datapath}: every scenario, in parity.py's order, on one server,
+ * each scenario on a new connection (frames are injected as {@code netdev-dummy/receive} does).
  */
 class SocketReplayTest {
     private static final List<AutoCloseable> OPEN = new ArrayList<>();
@@ -34,14 +34,14 @@ class SocketReplayTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyScenarioButPacketOverTheSocket() throws IOException {
+    Stream<DynamicTest> everyScenarioOverTheSocket() throws IOException {
         Path dir = Files.createTempDirectory("ovsj-replay");
         List<String> klog = Collections.synchronizedList(new ArrayList<>());
         OvsDatapath ovs = new OvsDatapath(1, DumpMode.MATCH_CACHE, klog::add);
         UnixSocketTransport server = new UnixSocketTransport(dir.resolve("nl.sock"), ovs, new PortIds(300));
         OPEN.add(server);
         return Stream.of("ctrl", "dp", "vport", "flow_keys", "flow_actions", "flow_set", "flow_errors",
-                "flow_bigactions", "flow_dump").flatMap(s -> {
+                "packet", "flow_bigactions", "flow_dump").flatMap(s -> {
                     SocketConnection conn = new SocketConnection(dir.resolve("nl.sock"));
                     OPEN.add(conn);
                     KernelReplay replay = new KernelReplay(s, KernelVectors.load(s), ovs, klog, conn);
