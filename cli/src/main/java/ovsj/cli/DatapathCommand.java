@@ -146,6 +146,7 @@ final class DatapathCommand implements Callable<Integer> {
           onExit.run();
           return "";
         });
+    ovsj.datapath.vport.TxCommands.register(ctl, dp.net());
     ctl.register("dpif/show-dump-mode", "", 0, 0, args -> dp.dumpModeStatus());
     ctl.register(
         "dpif/set-dump-mode",

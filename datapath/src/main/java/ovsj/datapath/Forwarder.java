@@ -219,7 +219,10 @@ public final class Forwarder implements ActionContext, Runnable {
             v.count(internal ? Vport.RX_DROPPED : Vport.TX_DROPPED, 1);
             return;
         }
-        int l3len = p.len - ETH_HLEN - (key.vlanTci() != 0 ? 4 : 0);
+        // packet_length(): the L3 length, an outer 802.1Q/802.1ad tag not counted (read from the frame:
+        // the key may be stale after a push).
+        int tpid = p.len >= ETH_HLEN ? ((p.buf[p.off + 12] & 0xff) << 8) | (p.buf[p.off + 13] & 0xff) : 0;
+        int l3len = p.len - ETH_HLEN - (tpid == 0x8100 || tpid == 0x88a8 ? 4 : 0);
         if (l3len > MTU) {
             v.count(Vport.TX_ERRORS, 1);
             ovs.klog().log("openvswitch: " + v.name() + ": dropped over-mtu packet: " + l3len + " > " + MTU);

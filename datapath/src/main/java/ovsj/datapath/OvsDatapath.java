@@ -182,6 +182,17 @@ public final class OvsDatapath implements NetlinkHandler {
                 x.hasHash()));
     }
 
+    /**
+     * A forwarder for slot {@code cpu} that no thread runs: the caller drives it (benchmarks, tests).
+     * Use it only while no frames reach slot {@code cpu} through the datapath's own threads.
+     */
+    public Forwarder detachedForwarder(int cpu) {
+        if (cpu < 0 || cpu >= cpus) {
+            throw new IllegalArgumentException("cpu " + cpu + " is not in 0.." + (cpus - 1));
+        }
+        return new Forwarder(this, cpu);
+    }
+
     /** Sends an upcall to the socket with port id {@code pid}; false if none or it had no room. */
     boolean deliverUpcall(int pid, byte[] buf, int len) {
         NlSocket s = sockets.get(pid);

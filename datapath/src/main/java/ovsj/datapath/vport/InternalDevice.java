@@ -1,6 +1,5 @@
 package ovsj.datapath.vport;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,7 +22,11 @@ public final class InternalDevice implements VportDevice {
     private static final HexFormat HEX = HexFormat.of();
 
     private final int capacity;
-    private final ArrayDeque<byte[]> ring;
+    /** Ring slots, reused: a slot's array is kept and only grown, so steady-state sends allocate nothing. */
+    private final byte[][] slots;
+    private final int[] lengths;
+    private int head;
+    private int size;
     private long txPackets;
     private long txBytes;
 
@@ -38,23 +41,31 @@ public final class InternalDevice implements VportDevice {
             throw new IllegalArgumentException("capacity must not be negative: " + capacity);
         }
         this.capacity = capacity;
-        this.ring = new ArrayDeque<>(Math.min(capacity, 64));
+        this.slots = new byte[capacity][];
+        this.lengths = new int[capacity];
     }
 
     /** Keeps a copy of the frame (evicting the oldest when full). Never drops: returns true. */
     @Override
-    public boolean send(Packet p) {
-        byte[] frame = capacity == 0 ? null : p.frame();
-        synchronized (this) {
-            txPackets++;
-            txBytes += p.len;
-            if (frame != null) {
-                if (ring.size() == capacity) {
-                    ring.pollFirst();
-                }
-                ring.addLast(frame);
-            }
+    public synchronized boolean send(Packet p) {
+        txPackets++;
+        txBytes += p.len;
+        if (capacity == 0) {
+            return true;
         }
+        int slot = (head + size) % capacity;
+        if (size == capacity) {
+            head = (head + 1) % capacity; // the oldest frame's slot is reused
+        } else {
+            size++;
+        }
+        byte[] b = slots[slot];
+        if (b == null || b.length < p.len) {
+            b = new byte[Math.max(p.len, 128)];
+            slots[slot] = b;
+        }
+        System.arraycopy(p.buf, p.off, b, 0, p.len);
+        lengths[slot] = p.len;
         return true;
     }
 
@@ -65,17 +76,19 @@ public final class InternalDevice implements VportDevice {
 
     /** The frames kept, oldest first (copies of the list; the arrays are not shared with later sends). */
     public synchronized List<byte[]> transmitted() {
-        List<byte[]> out = new ArrayList<>(ring.size());
-        for (byte[] f : ring) {
-            out.add(f.clone());
+        List<byte[]> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            int slot = (head + i) % capacity;
+            out.add(java.util.Arrays.copyOf(slots[slot], lengths[slot]));
         }
         return out;
     }
 
     /** Forgets the frames kept (the counters go on). Returns how many there were. */
     public synchronized int clear() {
-        int n = ring.size();
-        ring.clear();
+        int n = size;
+        head = 0;
+        size = 0;
         return n;
     }
 
