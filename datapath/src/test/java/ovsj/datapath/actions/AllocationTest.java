@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import ovsj.datapath.Packet;
@@ -40,9 +39,11 @@ class AllocationTest {
 
     @Test
     void theCommonPathAllocatesNothingPerPacket() {
-        Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        assertThat(ManagementFactory.getThreadMXBean())
+                .as("this JVM must count allocated bytes per thread (com.sun.management.ThreadMXBean)")
+                .isInstanceOf(com.sun.management.ThreadMXBean.class);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported());
+        assertThat(mx.isThreadAllocatedMemorySupported()).as("thread allocation accounting").isTrue();
 
         byte[] frame = Frames.eth4(Frames.TCP, 1000, 80, 64);
         Packet p = Frames.packet(frame);
