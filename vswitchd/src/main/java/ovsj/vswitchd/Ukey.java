@@ -167,18 +167,31 @@ public final class Ukey {
     }
 
     /**
-     * {@code transition_ukey}: moves to {@code dst}. Moving to the same state is allowed only for
-     * {@link State#OPERATIONAL} (a no-op, as in OVS); moving backwards throws
-     * {@link IllegalStateException}.
+     * {@code transition_ukey}: moves to {@code dst}, with OVS's rules. A move backwards throws
+     * {@link IllegalStateException} (OVS aborts). The valid moves are to the next state, from
+     * {@code VISIBLE} to any state but {@code DELETED}, and {@code OPERATIONAL} to itself (a no-op); any
+     * other forward move leaves the state as it is and returns false (OVS logs "Invalid state
+     * transition"). The caller holds the lock.
+     *
+     * @return whether the state is now {@code dst}
      */
-    public void transition(State dst) {
-        if (dst == state && dst == State.OPERATIONAL) {
-            return;
-        }
-        if (dst.ordinal() <= state.ordinal()) {
+    public boolean transition(State dst) {
+        if (dst.ordinal() < state.ordinal()) {
             throw new IllegalStateException("ukey " + ufid + ": invalid transition " + state + " -> " + dst);
         }
-        state = dst;
+        if (state == dst && dst == State.OPERATIONAL) {
+            return true;
+        }
+        if (state.ordinal() == dst.ordinal() - 1 || (state == State.VISIBLE && dst != State.DELETED)) {
+            state = dst;
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code ukey_delete}'s end state, whatever the state was: only {@link UkeyMap} calls this. */
+    void markDeleted() {
+        state = State.DELETED;
     }
 
     /** Last known datapath packet count. */

@@ -79,7 +79,7 @@ public final class UkeyMap {
      * {@code ukey_install}: puts {@code ukey} (state {@code CREATED}) in its shard and makes it
      * {@code VISIBLE}. Returns false, leaving the map and {@code ukey} unchanged, if a ukey with the
      * same UFID is there already (a duplicate upcall: {@code handler_duplicate_upcall}), unless that one
-     * is {@code EVICTED} and can be locked at once: then it is replaced (removed, {@code DELETED}) by
+     * is {@code EVICTED}, has the same key and can be locked at once: then it is replaced (removed, {@code DELETED}) by
      * {@code ukey}, as OVS's {@code try_ukey_replace} does.
      */
     public boolean install(Ukey ukey) {
@@ -102,7 +102,8 @@ public final class UkeyMap {
                     return false;
                 }
                 try {
-                    if (old.state() != Ukey.State.EVICTED) {
+                    if (old.state() != Ukey.State.EVICTED
+                            || !java.util.Arrays.equals(old.key(), ukey.key())) {
                         duplicates.increment();
                         return false;
                     }
@@ -148,9 +149,7 @@ public final class UkeyMap {
         // after the shard lock is released.
         ukey.lock();
         try {
-            if (ukey.state() != Ukey.State.DELETED) {
-                ukey.transition(Ukey.State.DELETED);
-            }
+            ukey.markDeleted();
         } finally {
             ukey.unlock();
         }

@@ -54,11 +54,13 @@ class UkeyMapTest {
         UkeyMap m = new UkeyMap();
         Ukey a = ukey(9);
         m.install(a);
+        Ukey operational = ukey(9);
+        assertThat(m.install(operational)).isFalse();
         a.lock();
-        a.transition(Ukey.State.OPERATIONAL);
-        a.transition(Ukey.State.OPERATIONAL);
-        a.transition(Ukey.State.EVICTED);
+        assertThat(a.transition(Ukey.State.EVICTED)).isTrue(); // VISIBLE -> EVICTED: the install failed
         a.unlock();
+        Ukey other = new Ukey(ufid(9), new byte[] {9}, null, null, 0, 0, null);
+        assertThat(m.install(other)).isFalse(); // same UFID, another key: a conflict, not a replacement
         Ukey b = ukey(9);
         assertThat(m.install(b)).isTrue();
         assertThat(a.state()).isEqualTo(Ukey.State.DELETED);
@@ -73,7 +75,14 @@ class UkeyMapTest {
         Ukey a = ukey(1);
         a.transition(Ukey.State.VISIBLE);
         assertThatThrownBy(() -> a.transition(Ukey.State.CREATED)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> a.transition(Ukey.State.VISIBLE)).isInstanceOf(IllegalStateException.class);
+        assertThat(a.transition(Ukey.State.VISIBLE)).isTrue();
+        assertThat(a.transition(Ukey.State.OPERATIONAL)).isTrue();
+        assertThat(a.transition(Ukey.State.OPERATIONAL)).isTrue();
+        assertThat(a.transition(Ukey.State.EVICTED)).isFalse(); // must go through EVICTING
+        assertThat(a.state()).isEqualTo(Ukey.State.OPERATIONAL);
+        assertThat(a.transition(Ukey.State.EVICTING)).isTrue();
+        assertThat(a.transition(Ukey.State.DELETED)).isFalse();
+        assertThatThrownBy(() -> a.transition(Ukey.State.OPERATIONAL)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
