@@ -25,7 +25,8 @@ import ovsj.datapath.Vport;
  * drives itself ({@code ovs_vport_receive} → key extraction → masked lookup with the per-thread mask
  * cache → per-thread flow and datapath stats → {@code output:2} into an internal port's device), for
  * 60-byte IPv4/UDP frames that each hit their own megaflow, cycled in a random order over all
- * {@code flows} flows spread over {@code masks} masks ({@link HitPathRig}). An op is one packet
+ * {@code flows} flows spread over {@code masks} masks ({@link HitPathRig}), or over a hot subset of
+ * {@code hotFrames} of them. An op is one packet
  * (64 per invocation); Mpps per thread = 1000 / score.
  *
  * <p>Every packet must hit: setup sends each frame once and checks it hit its own flow; teardown checks
@@ -56,6 +57,22 @@ public class HitPathBenchmark {
     @Param({"true", "false"})
     public boolean maskCache;
 
+    /**
+     * 0: cycle through every flow's frame (no packet's 5-tuple recurs within {@code flows} packets, the
+     * mask cache's worst case). n &gt; 0: cycle through the first n frames only (n flows of the random
+     * order, a hot working set the 256-entry mask cache can hold), e.g. {@code -p hotFrames=128}.
+     */
+    @Param({"0"})
+    public int hotFrames;
+
+    /**
+     * false: the mask cache starts empty after setup's check of every frame. true: it is switched on
+     * before that check, so the sweep over all flows fills it first (the kernel's cache never ages an
+     * entry out: stale ones with large hashes stay, and a hot set then settles at a lower hit rate).
+     */
+    @Param({"false"})
+    public boolean sweptCache;
+
     private HitPathRig rig;
     private Forwarder forwarder;
     private Vport in;
@@ -69,17 +86,27 @@ public class HitPathBenchmark {
     public void setUp() {
         long t0 = System.nanoTime();
         rig = new HitPathRig(flows, masks, 0x5eed_0000L + flows * 31L + masks);
-        rig.maskCache(maskCache);
+        if (sweptCache) {
+            rig.maskCache(maskCache);
+        }
         rig.verifyEachFrameHitsItsFlow();
+        if (!sweptCache) {
+            rig.maskCache(maskCache); // a fresh cache
+        }
         forwarder = rig.forwarder();
         in = rig.in();
         frames = rig.frames();
-        end = rig.framesEnd();
+        if (hotFrames < 0 || hotFrames > flows) {
+            throw new IllegalArgumentException("hotFrames must be in 0.." + flows + ": " + hotFrames);
+        }
+        end = hotFrames == 0 ? rig.framesEnd() : hotFrames * HitPathRig.FRAME_STRIDE;
         cursor = 0;
         sent = 0;
         start = rig.counters();
-        System.out.printf("%n# rig: %d flows in %d masks, mask cache %s: built in %.1f s (install %.1f s)%n",
-                flows, rig.datapath().table().maskCount(), maskCache ? "on" : "off",
+        System.out.printf("%n# rig: %d flows in %d masks, mask cache %s, cycling %d frames: built in %.1f s"
+                + " (install %.1f s)%n", flows, rig.datapath().table().maskCount(),
+                maskCache ? (sweptCache ? "on (swept)" : "on") : "off",
+                end / HitPathRig.FRAME_STRIDE,
                 (System.nanoTime() - t0) / 1e9, rig.installNanos() / 1e9);
     }
 

@@ -395,9 +395,17 @@ public final class HitPathRig implements AutoCloseable {
         return flows * FRAME_STRIDE;
     }
 
-    /** Mask cache on ({@value #DEFAULT_MASK_CACHE_SIZE} entries, the kernel's default) or off (size 0). */
+    /**
+     * A fresh mask cache ({@value #DEFAULT_MASK_CACHE_SIZE} entries, the kernel's default, all empty) or
+     * none (size 0: every lookup scans the masks from the first). "Fresh" matters: the cache replaces
+     * the probed entry with the smallest hash and never ages one out (the kernel's policy), so entries
+     * left by earlier traffic with large hashes can stay for good and keep a later hot set from settling.
+     */
     public void maskCache(boolean on) {
-        int err = dp.table().setMaskCacheSize(on ? DEFAULT_MASK_CACHE_SIZE : 0);
+        int err = dp.table().setMaskCacheSize(0);
+        if (err == 0 && on) {
+            err = dp.table().setMaskCacheSize(DEFAULT_MASK_CACHE_SIZE);
+        }
         if (err != 0) {
             throw new IllegalStateException("setMaskCacheSize: errno " + -err);
         }

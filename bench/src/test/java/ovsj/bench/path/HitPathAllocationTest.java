@@ -47,8 +47,8 @@ class HitPathAllocationTest {
         com.sun.management.ThreadMXBean mx = allocationCounter();
         long tid = Thread.currentThread().threadId();
         try (HitPathRig rig = new HitPathRig(FLOWS, MASKS, 42)) {
-            rig.maskCache(maskCache);
             rig.verifyEachFrameHitsItsFlow();
+            rig.maskCache(maskCache);
             Forwarder f = rig.forwarder();
             Vport in = rig.in();
             byte[] frames = rig.frames();
