@@ -84,8 +84,18 @@ final class BenchCommand implements Callable<Integer> {
         names = "--warmup",
         paramLabel = "W",
         defaultValue = "2",
-        description = "untimed dumps before them (default: ${DEFAULT-VALUE}).")
+        description = "untimed dumps before them, at least (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(
+        names = "--warmup-flows",
+        paramLabel = "N",
+        defaultValue = "1000000",
+        converter = FlowCount.class,
+        description =
+            "and at least as many untimed dumps as it takes to dump N flows per mode, so that small"
+                + " tables warm the JIT up too (default: ${DEFAULT-VALUE}).")
+    int warmupFlows;
 
     @Option(
         names = "--cpus",
@@ -127,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         config =
             new DumpExperiment.Config(
-                flows, kinds, rounds, warmup, !noHeap, cpus, DumpRig.Reader.of(reader));
+                flows, kinds, rounds, warmup, warmupFlows, !noHeap, cpus, DumpRig.Reader.of(reader));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(cl, e.getMessage());
       }

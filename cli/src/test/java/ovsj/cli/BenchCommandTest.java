@@ -50,7 +50,8 @@ class BenchCommandTest {
 
   @Test
   void aSmallDumpExperimentPrintsItsTable() {
-    Result r = execute("bench", "dump", "--flows", "1k", "--rounds", "1", "--warmup", "0", "--no-heap", "-q");
+    Result r = execute("bench", "dump", "--flows", "1k", "--rounds", "1", "--warmup", "0", "--warmup-flows", "0",
+            "--no-heap", "-q");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();

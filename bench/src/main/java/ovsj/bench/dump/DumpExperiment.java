@@ -19,7 +19,8 @@ import ovsj.datapath.DumpMode;
  *   <li><b>reader</b>: {@code transport} (default) takes the replies from the in-process transport, which
  *       returns them all, copied, at the end of the dump; {@code stream} walks each batch in place as the
  *       datapath sends it (see {@link DumpRig.Reader}).
- *   <li><b>dump ms</b>: median over {@code rounds} dumps, after {@code warmup} untimed ones, of one
+ *   <li><b>dump ms</b>: median over {@code rounds} dumps, after untimed ones (at least {@code warmup},
+ *       and at least {@code warmupFlows} flows' worth), of one
  *       {@code OVS_FLOW_CMD_GET|NLM_F_DUMP} request answered in full (all batches and NLMSG_DONE) on
  *       the in-process transport; flows/s = flows / median; bytes/flow = reply bytes / flows. The
  *       modes' rounds alternate (serialize, match-cache, terse, serialize, …) on two datapaths that hold
@@ -27,7 +28,7 @@ import ovsj.datapath.DumpMode;
  *       fall on all modes alike.
  *   <li><b>match-cache (cold)</b>: the first match-cache dump, which builds every cache: measured after
  *       the others, each round dropping the caches first (untimed) so that every timed dump is cold.
- *   <li><b>heap</b>: {@link MemoryMXBean} used heap after {@code System.gc()} (the least of four
+ *   <li><b>heap</b>: {@link MemoryMXBean} used heap after {@code System.gc()} (the least of three
  *       reads, 50 ms apart), as deltas: before → after the first datapath's install (the flows, their
  *       table and their stats), and before → after the match-cache datapath's dumps (its caches). The
  *       datapath's own count of cached netlink bytes is shown next to it.
@@ -38,10 +39,17 @@ import ovsj.datapath.DumpMode;
  * message per installed flow.
  */
 public final class DumpExperiment {
+    /** Flows each mode dumps untimed before its timed rounds, by default. */
+    public static final long DEFAULT_WARMUP_FLOWS = 1_000_000;
 
     /** What to run. */
-    public record Config(List<Integer> flows, List<DumpKind> kinds, int rounds, int warmup, boolean memory,
-                         int cpus, DumpRig.Reader reader) {
+    /**
+     * @param warmup      untimed rounds per mode before the timed ones, at least
+     * @param warmupFlows and at least enough untimed rounds to dump this many flows per mode (small
+     *                    tables need many dumps before the JIT has compiled the dump path)
+     */
+    public record Config(List<Integer> flows, List<DumpKind> kinds, int rounds, int warmup, long warmupFlows,
+                         boolean memory, int cpus, DumpRig.Reader reader) {
         public Config {
             if (reader == null) {
                 reader = DumpRig.Reader.TRANSPORT;
@@ -56,15 +64,23 @@ public final class DumpExperiment {
                     throw new IllegalArgumentException("flow count " + n + " is not in 1.." + Megaflows.MAX_FLOWS);
                 }
             }
-            if (rounds < 1 || warmup < 0 || cpus < 1) {
-                throw new IllegalArgumentException("rounds >= 1, warmup >= 0 and cpus >= 1 are needed");
+            if (rounds < 1 || warmup < 0 || warmupFlows < 0 || cpus < 1) {
+                throw new IllegalArgumentException("rounds >= 1, warmup >= 0, warmup flows >= 0 and cpus >= 1 are needed");
             }
         }
 
-        /** 100k and 1M flows, the three modes, 5 rounds after 2 warmups, heap measured, 1 cpu, transport. */
+        /**
+         * 100k and 1M flows, the three modes, 5 rounds after at least 2 warmups and 1M warmup flows, heap
+         * measured, 1 cpu, transport.
+         */
         public static Config defaults() {
-            return new Config(List.of(100_000, 1_000_000), List.of(DumpKind.values()), 5, 2, true, 1,
-                    DumpRig.Reader.TRANSPORT);
+            return new Config(List.of(100_000, 1_000_000), List.of(DumpKind.values()), 5, 2, DEFAULT_WARMUP_FLOWS,
+                    true, 1, DumpRig.Reader.TRANSPORT);
+        }
+
+        /** Untimed rounds at {@code n} flows. */
+        public int warmupRounds(int n) {
+            return (int) Math.max(warmup, Math.min(100_000, (warmupFlows + n - 1) / n));
         }
     }
 
@@ -171,7 +187,7 @@ public final class DumpExperiment {
             say("%,d flows: %s, alternating…", n, kinds.stream().map(DumpKind::cliName).toList());
             double[][] ms = new double[kinds.size()][config.rounds()];
             DumpRig.DumpResult[] last = new DumpRig.DumpResult[kinds.size()];
-            for (int r = -config.warmup(); r < config.rounds(); r++) {
+            for (int r = -config.warmupRounds(n); r < config.rounds(); r++) {
                 for (int k = 0; k < kinds.size(); k++) {
                     DumpKind kind = kinds.get(k);
                     DumpRig rig = kind == DumpKind.MATCH_CACHE ? cached : plain;
@@ -200,14 +216,14 @@ public final class DumpExperiment {
     }
 
     /**
-     * Cold match-cache dumps: {@code warmup} untimed and {@code rounds} timed, each after dropping every
+     * Cold match-cache dumps: one untimed (if {@code warmup} > 0) and {@code rounds} timed, each after dropping every
      * cache (untimed), so that each timed dump builds them all, as the first dump of new flows does.
      */
     private Row measureCold(DumpRig rig, int n) {
         say("%,d flows: match-cache (cold)…", n);
         double[] ms = new double[config.rounds()];
         DumpRig.DumpResult last = null;
-        for (int r = -config.warmup(); r < config.rounds(); r++) {
+        for (int r = -Math.min(1, config.warmup()); r < config.rounds(); r++) { // the JIT is warm by now
             rig.clearMatchCaches();
             long t0 = System.nanoTime();
             DumpRig.DumpResult res = rig.dump(0, config.reader());
@@ -230,7 +246,7 @@ public final class DumpExperiment {
 
     private long usedAfterGc() {
         long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             System.gc();
             try {
                 Thread.sleep(50);
@@ -246,9 +262,9 @@ public final class DumpExperiment {
     /** The report as a table, with the ratios to serialize at each flow count. */
     public static void print(Report report, PrintWriter out) {
         Config c = report.config();
-        out.printf(Locale.ROOT, "ovsj bench dump: %d timed rounds after %d warmup per mode (median), reader %s, "
-                        + "%d cpu stats slot(s), Java %s, %d processors, max heap %d MiB%n",
-                c.rounds(), c.warmup(), c.reader().cliName(), c.cpus(), Runtime.version(),
+        out.printf(Locale.ROOT, "ovsj bench dump: %d timed rounds per mode (median) after >= %d untimed and >= %d "
+                        + "flows, reader %s, %d cpu stats slot(s), Java %s, %d processors, max heap %d MiB%n",
+                c.rounds(), c.warmup(), c.warmupFlows(), c.reader().cliName(), c.cpus(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         out.printf(Locale.ROOT, "%-20s %10s %10s %10s %14s %11s %9s %12s%n",
                 "mode", "flows", "dump ms", "min ms", "flows/s", "bytes/flow", "datagrams", "vs serialize");
@@ -276,7 +292,7 @@ public final class DumpExperiment {
             out.println();
         }
         if (c.memory()) {
-            out.println("heap: MemoryMXBean used heap after System.gc() (least of 4 reads), deltas over the flow count");
+            out.println("heap: MemoryMXBean used heap after System.gc() (least of 3 reads), deltas over the flow count");
         }
         out.printf(Locale.ROOT, "total %.1f s%n", report.totalSeconds());
         out.flush();
@@ -290,7 +306,7 @@ public final class DumpExperiment {
                 : d.flows();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : d.rounds();
         DumpRig.Reader reader = args.length > 2 ? DumpRig.Reader.of(args[2]) : d.reader();
-        Config c = new Config(flows, d.kinds(), rounds, d.warmup(), true, d.cpus(), reader);
+        Config c = new Config(flows, d.kinds(), rounds, d.warmup(), d.warmupFlows(), true, d.cpus(), reader);
         PrintWriter out = new PrintWriter(System.out, true);
         print(new DumpExperiment(c, new PrintWriter(System.err, true)).run(), out);
         out.flush();

@@ -14,6 +14,7 @@ import ovsj.netlink.NlMsgErr;
 import ovsj.netlink.NlMsgHdr;
 import ovsj.netlink.NlWriter;
 import ovsj.netlink.Wire;
+import ovsj.odp.KernelLog;
 import ovsj.odp.uapi.DpAttr;
 import ovsj.odp.uapi.DpCmd;
 import ovsj.odp.uapi.Families;
@@ -49,7 +50,7 @@ public final class DumpRig implements AutoCloseable {
      * {@link DumpMode#SERIALIZE} with stats slots for {@code cpus} forwarding threads.
      */
     public DumpRig(String name, int cpus) {
-        ovs = new OvsDatapath(cpus, DumpMode.SERIALIZE);
+        ovs = new OvsDatapath(cpus, DumpMode.SERIALIZE, KernelLog.NONE); // no kernel log lines in benchmarks
         PortIds portIds = new PortIds(4000);
         conn = new InProcessTransport(ovs, portIds).open("ovs-vswitchd");
         streamSock = new NlSocket(portIds.next(), tally::walk, "revalidator");

@@ -17,7 +17,7 @@ class DumpExperimentTest {
     @Test
     void everyModeDumpsEveryFlowAndTheTableReportsSaneNumbers() {
         int n = 1000;
-        var config = new DumpExperiment.Config(List.of(n), List.of(DumpKind.values()), 2, 1, false, 1, null);
+        var config = new DumpExperiment.Config(List.of(n), List.of(DumpKind.values()), 2, 1, 0, false, 1, null);
         DumpExperiment.Report report = new DumpExperiment(config, null).run();
 
         DumpExperiment.SizeReport size = report.sizes().get(0);
@@ -43,7 +43,7 @@ class DumpExperimentTest {
 
     @Test
     void heapIsMeasuredWhenAsked() {
-        var config = new DumpExperiment.Config(List.of(2000), List.of(DumpKind.MATCH_CACHE), 1, 0, true, 1, DumpRig.Reader.STREAM);
+        var config = new DumpExperiment.Config(List.of(2000), List.of(DumpKind.MATCH_CACHE), 1, 0, 0, true, 1, DumpRig.Reader.STREAM);
         DumpExperiment.SizeReport size = new DumpExperiment(config, null).run().sizes().get(0);
 
         assertThat(size.heapPerFlow()).isPositive();
@@ -73,9 +73,17 @@ class DumpExperimentTest {
     }
 
     @Test
+    void smallTablesGetMoreWarmupRounds() {
+        var c = new DumpExperiment.Config(List.of(1000), List.of(DumpKind.TERSE), 1, 2, 1_000_000, false, 1, null);
+        assertThat(c.warmupRounds(1000)).isEqualTo(1000);
+        assertThat(c.warmupRounds(100_000)).isEqualTo(10);
+        assertThat(c.warmupRounds(1_000_000)).isEqualTo(2);
+    }
+
+    @Test
     void badConfigurationsAreRefused() {
         assertThatThrownBy(() -> DumpKind.of("fast")).hasMessageContaining("serialize, match-cache, terse");
-        assertThatThrownBy(() -> new DumpExperiment.Config(List.of(0), List.of(DumpKind.TERSE), 1, 0, false, 1, null))
+        assertThatThrownBy(() -> new DumpExperiment.Config(List.of(0), List.of(DumpKind.TERSE), 1, 0, 0, false, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
