@@ -31,16 +31,26 @@ public final class UkeyMap {
 
     private final Umap[] umaps;
     private final LongAdder size = new LongAdder();
-    private final LongAdder duplicates = new LongAdder();
-    private final LongAdder replaced = new LongAdder();
+    private final Coverage.Counter duplicates;
+    private final Coverage.Counter replaced;
 
-    /** A map of {@link #N_UMAPS} shards. */
+    /** A map of {@link #N_UMAPS} shards, counting in {@link Coverage#GLOBAL}. */
     public UkeyMap() {
-        this(N_UMAPS);
+        this(N_UMAPS, Coverage.GLOBAL);
     }
 
-    /** A map of {@code shards} shards (at least 1). */
+    /** A map of {@code shards} shards (at least 1), counting in {@link Coverage#GLOBAL}. */
     public UkeyMap(int shards) {
+        this(shards, Coverage.GLOBAL);
+    }
+
+    /**
+     * A map of {@code shards} shards (at least 1) whose install refusals and replacements count in
+     * {@code coverage} ({@code handler_duplicate_upcall}, {@code upcall_ukey_replace}).
+     */
+    public UkeyMap(int shards, Coverage coverage) {
+        duplicates = coverage.counter("handler_duplicate_upcall");
+        replaced = coverage.counter("upcall_ukey_replace");
         if (shards < 1) {
             throw new IllegalArgumentException("shards " + shards);
         }
@@ -98,20 +108,20 @@ public final class UkeyMap {
             old = u.map.get(ukey.ufid());
             if (old != null) {
                 if (!old.tryLock()) {
-                    duplicates.increment();
+                    duplicates.inc();
                     return false;
                 }
                 try {
                     if (old.state() != Ukey.State.EVICTED
                             || !java.util.Arrays.equals(old.key(), ukey.key())) {
-                        duplicates.increment();
+                        duplicates.inc();
                         return false;
                     }
                     old.transition(Ukey.State.DELETED);
                 } finally {
                     old.unlock();
                 }
-                replaced.increment();
+                replaced.inc();
             } else {
                 size.increment();
             }
@@ -202,13 +212,16 @@ public final class UkeyMap {
         return out;
     }
 
-    /** Installs refused because the UFID was present ({@code handler_duplicate_upcall}). */
+    /**
+     * Installs refused because the UFID was present ({@code handler_duplicate_upcall}; the coverage
+     * counter's total, shared by every map counting in the same {@link Coverage}).
+     */
     public long duplicateInstalls() {
-        return duplicates.sum();
+        return duplicates.total();
     }
 
     /** Evicted ukeys replaced by a new install ({@code upcall_ukey_replace}). */
     public long replacedInstalls() {
-        return replaced.sum();
+        return replaced.total();
     }
 }

@@ -27,7 +27,7 @@ class UkeyMapTest {
 
     @Test
     void installFindRemove() {
-        UkeyMap m = new UkeyMap();
+        UkeyMap m = new UkeyMap(UkeyMap.N_UMAPS, new Coverage());
         Ukey a = ukey(7);
         assertThat(a.state()).isEqualTo(Ukey.State.CREATED);
         assertThat(m.install(a)).isTrue();
@@ -51,7 +51,7 @@ class UkeyMapTest {
 
     @Test
     void evictedUkeyIsReplaced() {
-        UkeyMap m = new UkeyMap();
+        UkeyMap m = new UkeyMap(UkeyMap.N_UMAPS, new Coverage());
         Ukey a = ukey(9);
         m.install(a);
         Ukey operational = ukey(9);
