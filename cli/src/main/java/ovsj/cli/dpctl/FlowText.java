@@ -2,6 +2,8 @@ package ovsj.cli.dpctl;
 
 import ovsj.netlink.NlWriter;
 import ovsj.odp.text.OdpActionsFormat;
+import ovsj.odp.text.OdpActionsParse;
+import ovsj.odp.text.OdpFlowParse;
 import ovsj.odp.text.OdpFlowFormat;
 import ovsj.odp.text.OdpParseException;
 import ovsj.odp.text.OdpUfid;
@@ -42,11 +44,11 @@ final class FlowText {
 
     /** {@code odp_flow_from_string}: key and mask attributes into the writers. */
     static void parseFlow(String s, PortNames names, NlWriter key, NlWriter mask) throws OdpParseException {
-        throw new OdpParseException("the datapath flow text parser is not built yet", OdpParseException.EINVAL);
+        OdpFlowParse.parse(s, names, key, mask);
     }
 
     /** {@code odp_actions_from_string}. */
     static void parseActions(String s, NlWriter actions) throws OdpParseException {
-        throw new OdpParseException("the datapath action text parser is not built yet", OdpParseException.EINVAL);
+        OdpActionsParse.parse(s, null, actions); // ovs-dpctl parses actions without port names
     }
 }

