@@ -100,6 +100,7 @@ public final class Udpif implements AutoCloseable {
     private CyclicBarrier barrier;
     private volatile boolean exiting;
     private volatile boolean started;
+    private volatile boolean closed;
     private final Object wake = new Object();
     private final List<RoundListener> roundListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -368,11 +369,15 @@ public final class Udpif implements AutoCloseable {
         synchronized (this) {
             ensureOpen();
         }
-        for (int i = 0; i < nRevalidators; i++) {
-            Revalidator r = new Revalidator(this, i, mainDpif);
-            synchronized (mainDpif) {
-                r.sweep(true);
+        // The main client also serves nFlows(), which only tries its lock: it takes the cached count
+        // while a purge runs.
+        nFlowsMutex.lock();
+        try {
+            for (int i = 0; i < nRevalidators; i++) {
+                new Revalidator(this, i, mainDpif).sweep(true);
             }
+        } finally {
+            nFlowsMutex.unlock();
         }
     }
 
@@ -442,6 +447,7 @@ public final class Udpif implements AutoCloseable {
             try {
                 purge();
             } finally {
+                closed = true;
                 closeAll();
                 started = false;
                 threads = null;
@@ -484,6 +490,9 @@ public final class Udpif implements AutoCloseable {
     private void ensureOpen() throws IOException {
         if (mainDpif != null) {
             return;
+        }
+        if (closed) {
+            throw new IOException(name + ": closed");
         }
         List<Dpif> opened = new ArrayList<>();
         try {
