@@ -46,7 +46,7 @@ public final class OdpActionsFormat {
             action(out, a, names);
         }
         int left = a.remaining();
-        if (left != 0) {
+        if (left > 0) {
             if (left == len) {
                 out.append("<empty>");
             }

@@ -112,7 +112,7 @@ public final class OdpFlowFormat {
                 first = false;
             }
         }
-        if (a.remaining() != 0) {
+        if (a.remaining() > 0) {
             int left = a.remaining();
             if (left == kl) {
                 ds.append("<empty>");
