@@ -38,8 +38,8 @@ public final class TunnelCodec {
     public static final int OPTS_MAX = FlowKey.TUN_OPTS_MAX;
     /** Size of {@code struct vxlan_metadata} (one u32, the group policy id). */
     static final int VXLAN_OPTS_LENGTH = 4;
-    /** Size of {@code struct erspan_metadata}. */
-    static final int ERSPAN_OPTS_LENGTH = 8;
+    /** Size of {@code struct erspan_metadata}: an int version and a union of the v1 index / v2 fields. */
+    static final int ERSPAN_OPTS_LENGTH = 12;
 
     private TunnelCodec() {
     }

@@ -62,7 +62,13 @@ public final class Json {
         } catch (CharacterCodingException e) {
             throw new ParseException("invalid UTF-8 in input");
         }
-        Reader r = new Reader(chars.toString());
+        String text = chars.toString();
+        // Refuse too-deep input before descending: the recursive reader must never meet a depth
+        // its thread's stack cannot hold, whatever the JIT has compiled by then.
+        if (maxDepth(text) > MAX_DEPTH) {
+            throw new ParseException("input exceeds maximum nesting depth " + MAX_DEPTH);
+        }
+        Reader r = new Reader(text);
         r.skipSpace();
         Object v = r.value(0);
         r.skipSpace();
@@ -70,6 +76,30 @@ public final class Json {
             throw r.error("trailing garbage at end of input");
         }
         return v;
+    }
+
+    /** The deepest nesting of arrays and objects in {@code s}, brackets inside strings not counted. */
+    static int maxDepth(String s) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     public static Object parse(String s) throws ParseException {
