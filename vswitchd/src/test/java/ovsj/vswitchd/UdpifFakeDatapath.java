@@ -145,13 +145,17 @@ final class UdpifFakeDatapath {
         return flows.size();
     }
 
-    /** {@code n} packets of {@code len} bytes hit the flow now. */
-    synchronized void hit(byte[] ufid, int n, int len) {
+    /** {@code n} packets of {@code len} bytes hit the flow now; false if there is no such flow. */
+    synchronized boolean hit(byte[] ufid, int n, int len) {
         Flow f = flows.get(hex(ufid));
+        if (f == null) {
+            return false;
+        }
         f.packets += n;
         f.bytes += (long) n * len;
         f.used = clock.getAsLong();
         f.tcpFlags |= 0x02;
+        return true;
     }
 
     synchronized List<String> takeLog() {
