@@ -1,20 +1,26 @@
 package ovsj.odp;
 
-import java.util.Arrays;
-
 /**
  * A unique flow identifier ({@code OVS_FLOW_ATTR_UFID}): 1 to 16 bytes chosen by userspace
  * ({@code MAX_UFID_LENGTH} = 16). OVS uses 16-byte UUIDs; the kernel accepts any length in range.
+ *
+ * <p>The bytes are held in two longs (big-endian, zero-padded) rather than an array, so reading a
+ * flow's UFID in a dump costs no pointer beyond the Ufid itself.
  */
 public final class Ufid {
     public static final int MAX_LENGTH = 16;
 
-    private final byte[] bytes;
+    private final long hi;
+    private final long lo;
+    private final int len;
     private final int hash;
 
-    private Ufid(byte[] bytes) {
-        this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+    private Ufid(long hi, long lo, int len) {
+        this.hi = hi;
+        this.lo = lo;
+        this.len = len;
+        long h = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL ^ len;
+        this.hash = (int) (h ^ (h >>> 32));
     }
 
     /** A UFID from {@code len} bytes; {@code len} must be 1..16. */
@@ -22,7 +28,17 @@ public final class Ufid {
         if (len < 1 || len > MAX_LENGTH) {
             throw new IllegalArgumentException("UFID length " + len + " is not in 1.." + MAX_LENGTH);
         }
-        return new Ufid(Arrays.copyOfRange(src, off, off + len));
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < len; i++) {
+            long b = src[off + i] & 0xffL;
+            if (i < 8) {
+                hi |= b << (56 - 8 * i);
+            } else {
+                lo |= b << (56 - 8 * (i - 8));
+            }
+        }
+        return new Ufid(hi, lo, len);
     }
 
     /** Whether {@code len} is a valid UFID length (the kernel's {@code ovs_nla_get_ufid}). */
@@ -31,24 +47,36 @@ public final class Ufid {
     }
 
     public int length() {
-        return bytes.length;
+        return len;
     }
 
     public byte[] toByteArray() {
-        return bytes.clone();
+        byte[] b = new byte[len];
+        copyTo(b, 0);
+        return b;
     }
 
     public void copyTo(byte[] dst, int off) {
-        System.arraycopy(bytes, 0, dst, off, bytes.length);
+        if (len == MAX_LENGTH) { // the common case: OVS's 16-byte UUIDs, two stores
+            ovsj.netlink.Wire.putBe64(dst, off, hi);
+            ovsj.netlink.Wire.putBe64(dst, off + 8, lo);
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            dst[off + i] = byteAt(i);
+        }
     }
 
     public byte byteAt(int i) {
-        return bytes[i];
+        if (i < 0 || i >= len) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return (byte) (i < 8 ? hi >>> (56 - 8 * i) : lo >>> (56 - 8 * (i - 8)));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Ufid u && u.hash == hash && Arrays.equals(bytes, u.bytes);
+        return o instanceof Ufid u && u.hi == hi && u.lo == lo && u.len == len;
     }
 
     @Override
@@ -58,8 +86,9 @@ public final class Ufid {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
+        StringBuilder sb = new StringBuilder(len * 2);
+        for (int i = 0; i < len; i++) {
+            byte b = byteAt(i);
             sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
         }
         return sb.toString();

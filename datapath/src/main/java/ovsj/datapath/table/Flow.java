@@ -16,7 +16,7 @@ import ovsj.odp.Ufid;
  * <p>Immutable but for the actions, the statistics and the match cache; a flow is published to readers
  * by {@link FlowTable#insert}, which also sets its mask and hash.
  */
-public final class Flow {
+public final class Flow extends FlowStats {
     private static final VarHandle ACTIONS;
     private static final VarHandle MATCH_CACHE;
 
@@ -33,7 +33,6 @@ public final class Flow {
     private final FlowKey key;
     private final FlowKey unmaskedKey;
     private final Ufid ufid;
-    private final FlowStats stats;
     FlowMask mask;
     int hash;
     /**
@@ -57,6 +56,7 @@ public final class Flow {
      * @param cpus        how many forwarding threads keep statistics slots
      */
     public Flow(FlowKey key, FlowKey unmaskedKey, Ufid ufid, byte[] actions, int cpus) {
+        super(cpus);
         if (ufid == null && unmaskedKey == null) {
             throw new IllegalArgumentException("a flow without a UFID is identified by its unmasked key");
         }
@@ -64,7 +64,6 @@ public final class Flow {
         this.unmaskedKey = ufid == null ? unmaskedKey : null;
         this.ufid = ufid;
         this.actions = actions;
-        this.stats = new FlowStats(cpus);
     }
 
     /** The masked key. */
@@ -94,8 +93,9 @@ public final class Flow {
         return hash;
     }
 
+    /** The flow's counters (held in the flow itself: see {@link FlowStats}). */
     public FlowStats stats() {
-        return stats;
+        return this;
     }
 
     public byte[] actions() {

@@ -5,41 +5,56 @@ package ovsj.datapath.table;
  * writes only its own slot with plain stores, so the hit path never contends; a read sums the slots
  * (packets, bytes, tcp_flags OR-ed, the latest {@code used}). Readers may see a slot mid-update; like
  * the kernel's, totals are eventually exact, never torn per field.
+ *
+ * <p>Slot 0 lives in fields of this object, and {@link Flow} extends it, so the counters of the first
+ * forwarding thread sit in the flow itself: a dump that reads a million flows' stats follows no
+ * extra pointer per flow (at that scale a dump is bound by dependent memory loads). Further slots
+ * are in one array.
  */
-public final class FlowStats {
-    /** Slot stride in longs: packets, bytes, used, tcpFlags, then padding to keep slots apart. */
+public class FlowStats {
+    /** Longs per extra slot: packets, bytes, used, tcpFlags, padded apart. */
     private static final int STRIDE = 8;
-    private static final int PACKETS = 0;
-    private static final int BYTES = 1;
-    private static final int USED = 2;
-    private static final int TCP_FLAGS = 3;
 
-    private final long[] slots;
+    private long packets0;
+    private long bytes0;
+    private long used0;
+    private long tcpFlags0;
+    /** Slots 1..cpus-1, or null with one forwarding thread. */
+    private final long[] more;
 
-    public FlowStats(int cpus) {
-        this.slots = new long[Math.max(1, cpus) * STRIDE];
+    protected FlowStats(int cpus) {
+        this.more = cpus > 1 ? new long[(cpus - 1) * STRIDE] : null;
     }
 
     /** The forwarding thread {@code cpu} counted one packet. */
-    public void update(int cpu, int bytes, int tcpFlags, long nowMs) {
-        int b = cpu * STRIDE;
-        slots[b + PACKETS]++;
-        slots[b + BYTES] += bytes;
-        slots[b + USED] = nowMs;
-        slots[b + TCP_FLAGS] |= tcpFlags;
+    public final void update(int cpu, int bytes, int tcpFlags, long nowMs) {
+        if (cpu == 0) {
+            packets0++;
+            bytes0 += bytes;
+            used0 = nowMs;
+            tcpFlags0 |= tcpFlags;
+            return;
+        }
+        int b = (cpu - 1) * STRIDE;
+        more[b]++;
+        more[b + 1] += bytes;
+        more[b + 2] = nowMs;
+        more[b + 3] |= tcpFlags;
     }
 
     /** Sums the slots into {@code out}: [packets, bytes, used (ms, 0 = never), tcp_flags]. */
-    public void read(long[] out) {
-        long packets = 0;
-        long bytes = 0;
-        long used = 0;
-        long flags = 0;
-        for (int b = 0; b < slots.length; b += STRIDE) {
-            packets += slots[b + PACKETS];
-            bytes += slots[b + BYTES];
-            used = Math.max(used, slots[b + USED]);
-            flags |= slots[b + TCP_FLAGS];
+    public final void read(long[] out) {
+        long packets = packets0;
+        long bytes = bytes0;
+        long used = used0;
+        long flags = tcpFlags0;
+        if (more != null) {
+            for (int b = 0; b < more.length; b += STRIDE) {
+                packets += more[b];
+                bytes += more[b + 1];
+                used = Math.max(used, more[b + 2]);
+                flags |= more[b + 3];
+            }
         }
         out[0] = packets;
         out[1] = bytes;
@@ -48,7 +63,13 @@ public final class FlowStats {
     }
 
     /** {@code ovs_flow_stats_clear}. */
-    public void clear() {
-        java.util.Arrays.fill(slots, 0L);
+    public final void clear() {
+        packets0 = 0;
+        bytes0 = 0;
+        used0 = 0;
+        tcpFlags0 = 0;
+        if (more != null) {
+            java.util.Arrays.fill(more, 0L);
+        }
     }
 }
