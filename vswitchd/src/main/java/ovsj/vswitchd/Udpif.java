@@ -93,9 +93,12 @@ public final class Udpif implements AutoCloseable {
     final LongAdder flowsDeleted = new LongAdder();
 
     // Connections and threads.
-    private Dpif mainDpif;
+    // Lock order: roundLock, nFlowsMutex, openLock.
+    private final Object openLock = new Object();
+    private final Object roundLock = new Object();
+    private volatile Dpif mainDpif;
     private Dpif dumpDpif;
-    private Revalidator[] revalidators;
+    private volatile Revalidator[] revalidators;
     private Thread[] threads;
     private CyclicBarrier barrier;
     private volatile boolean exiting;
@@ -150,8 +153,8 @@ public final class Udpif implements AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("revalidators " + n);
         }
-        if (started) {
-            throw new IllegalStateException("started");
+        if (revalidators != null) {
+            throw new IllegalStateException("revalidators are set up already");
         }
         this.nRevalidators = n;
         return this;
@@ -242,7 +245,13 @@ public final class Udpif implements AutoCloseable {
         if (nFlowsTimestamp < now - N_FLOWS_CACHE_MS && nFlowsMutex.tryLock()) {
             try {
                 nFlowsTimestamp = now;
-                Dpif d = mainDpif();
+                Dpif d = mainDpif;
+                if (d == null) {
+                    synchronized (openLock) {
+                        ensureOpen();
+                        d = mainDpif;
+                    }
+                }
                 nFlows = d.dpGet(dpIfindex).flows();
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "{0}: failed to read the datapath's flow count: {1}", name, e.getMessage());
@@ -366,7 +375,7 @@ public final class Udpif implements AutoCloseable {
      * the ukeys, from the calling thread, slice by slice as the revalidators would.
      */
     public void purge() throws IOException {
-        synchronized (this) {
+        synchronized (openLock) {
             ensureOpen();
         }
         // The main client also serves nFlows(), which only tries its lock: it takes the cached count
@@ -384,7 +393,13 @@ public final class Udpif implements AutoCloseable {
     // ---- threads ------------------------------------------------------------------------------------
 
     /** Opens the netlink clients and starts the revalidator threads. */
-    public synchronized void start() throws IOException {
+    public void start() throws IOException {
+        synchronized (openLock) {
+            start0();
+        }
+    }
+
+    private void start0() throws IOException {
         if (started) {
             throw new IllegalStateException("started");
         }
@@ -423,7 +438,10 @@ public final class Udpif implements AutoCloseable {
     @Override
     public void close() throws IOException {
         Thread[] ts;
-        synchronized (this) {
+        synchronized (openLock) {
+            if (closed) {
+                return;
+            }
             ts = threads;
             exiting = true;
         }
@@ -440,17 +458,21 @@ public final class Udpif implements AutoCloseable {
                 }
             }
         }
-        synchronized (this) {
-            if (mainDpif == null) {
-                return;
-            }
-            try {
+        try {
+            if (mainDpif != null) {
                 purge();
+            }
+        } finally {
+            nFlowsMutex.lock();
+            try {
+                synchronized (openLock) {
+                    closed = true;
+                    started = false;
+                    threads = null;
+                    closeAll();
+                }
             } finally {
-                closed = true;
-                closeAll();
-                started = false;
-                threads = null;
+                nFlowsMutex.unlock();
             }
         }
     }
@@ -482,11 +504,7 @@ public final class Udpif implements AutoCloseable {
         }
     }
 
-    private synchronized Dpif mainDpif() throws IOException {
-        ensureOpen();
-        return mainDpif;
-    }
-
+    /** Opens the clients if they are not; the caller holds {@code openLock}. */
     private void ensureOpen() throws IOException {
         if (mainDpif != null) {
             return;
@@ -526,11 +544,19 @@ public final class Udpif implements AutoCloseable {
      * revalidator's dump phase in turn (the first takes the whole dump), every slice's sweep, the
      * leader's end (flow limit update), without the wait. For tests and tools.
      */
-    public synchronized void runRound() throws IOException {
-        if (started) {
-            throw new IllegalStateException("threads are running");
+    public void runRound() throws IOException {
+        synchronized (roundLock) {
+            synchronized (openLock) {
+                if (started) {
+                    throw new IllegalStateException("threads are running");
+                }
+                ensureOpen();
+            }
+            runRound0();
         }
-        ensureOpen();
+    }
+
+    private void runRound0() {
         leaderStart();
         for (Revalidator r : revalidators) {
             r.revalidate();
@@ -547,18 +573,18 @@ public final class Udpif implements AutoCloseable {
         try {
             for (;;) {
                 if (leader) {
-                    leaderStart();
+                    guarded(r, this::leaderStart);
                 }
                 barrier.await();
                 if (roundExit) {
                     break;
                 }
-                r.revalidate();
+                guarded(r, r::revalidate);
                 barrier.await();
-                r.sweep(false);
+                guarded(r, () -> r.sweep(false));
                 barrier.await();
                 if (leader) {
-                    leaderFinish();
+                    guarded(r, this::leaderFinish);
                     leaderWait();
                 }
             }
@@ -570,6 +596,15 @@ public final class Udpif implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "revalidator" + r.index + " died", e);
             barrier.reset();
+        }
+    }
+
+    /** Runs a phase; a bug in it is logged, and the round goes on (the barriers must be kept). */
+    private static void guarded(Revalidator r, Runnable phase) {
+        try {
+            phase.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "revalidator" + r.index + ": unexpected failure", e);
         }
     }
 
@@ -619,7 +654,11 @@ public final class Udpif implements AutoCloseable {
         rounds++;
         coverage.run(nowMs());
         for (RoundListener l : roundListeners) {
-            l.roundDone(roundNFlows, duration, limit);
+            try {
+                l.roundDone(roundNFlows, duration, limit);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "round listener failed", e);
+            }
         }
     }
 
