@@ -6,7 +6,6 @@ import java.util.Arrays;
 
 import ovsj.netlink.Errno;
 import ovsj.netlink.NlAttrReader;
-import ovsj.netlink.NlMsgHdr;
 import ovsj.odp.Ufid;
 import ovsj.odp.dpif.Dpif;
 import ovsj.odp.dpif.DpifException;
@@ -98,53 +97,6 @@ public final class Revalidator implements Runnable {
     }
 
 
-    /** Flows copied out of the shared dump: a batch of messages in one reusable arena. */
-    static final class Batch {
-        private byte[] arena = new byte[64 * 1024];
-        private int used;
-        private int n;
-        private final int[] offs = new int[Udpif.REVALIDATE_MAX_BATCH];
-        private final FlowMessage view = new FlowMessage();
-
-        void clear() {
-            used = 0;
-            n = 0;
-        }
-
-        int size() {
-            return n;
-        }
-
-        void add(FlowMessage m) {
-            int len = NlMsgHdr.len(m.buffer(), m.messageOffset());
-            if (used + len > arena.length) {
-                arena = Arrays.copyOf(arena, Math.max(arena.length * 2, used + len));
-            }
-            System.arraycopy(m.buffer(), m.messageOffset(), arena, used, len);
-            offs[n++] = used;
-            used += NlMsgHdr.align(len);
-        }
-
-        /** Flow {@code i} (a view valid until the next call). */
-        FlowMessage get(int i) {
-            return view.wrap(arena, offs[i]);
-        }
-    }
-
-    /** A queued datapath operation ({@code struct ukey_op}). */
-    private static final class Op {
-        boolean delete;
-        Ukey ukey;
-        byte[] ufid;
-        byte[] key;
-        int errno;
-        boolean replied;
-        long packets;
-        long bytes;
-        long used;
-        int tcpFlags;
-    }
-
     private static final RateLimit UNEXPECTED_RL = new RateLimit(10, 60_000);
 
     final Udpif udpif;
@@ -152,11 +104,9 @@ public final class Revalidator implements Runnable {
     final Dpif dpif;
     volatile long threadId;
 
-    private final Batch batch = new Batch();
-    private final Op[] ops = new Op[Udpif.REVALIDATE_MAX_BATCH];
-    private int nOps;
+    private final RevalidatorBatch batch = new RevalidatorBatch();
+    private final RevalidatorOps ops;
     private final FlowRequest req = new FlowRequest();
-    private FlowBatch flowBatch;
     private Ukey acquired;
 
     private final Coverage.Counter dumpedDuplicate;
@@ -167,9 +117,7 @@ public final class Revalidator implements Runnable {
         this.udpif = udpif;
         this.index = index;
         this.dpif = dpif;
-        for (int i = 0; i < ops.length; i++) {
-            ops[i] = new Op();
-        }
+        this.ops = new RevalidatorOps(udpif, dpif);
         Coverage c = udpif.coverage();
         dumpedDuplicate = c.counter("dumped_duplicate_flow");
         contention = c.counter("upcall_ukey_contention");
@@ -203,12 +151,12 @@ public final class Revalidator implements Runnable {
             long nDpFlows = udpif.nFlows();
             boolean killThemAll = nDpFlows > limit * 2;
             long maxIdle = nDpFlows > limit ? Udpif.OVER_LIMIT_MAX_IDLE_MS : udpif.maxIdleMs();
-            nOps = 0;
             for (int i = 0; i < n; i++) {
                 revalidateFlow(batch.get(i), dumpSeq, revalSeq, now, maxIdle, killThemAll);
             }
-            if (nOps > 0) {
-                pushDpOps();
+            if (ops.size() > 0) {
+                ops.pushDpOps();
+                ops.clear();
             }
         }
     }
@@ -218,7 +166,7 @@ public final class Revalidator implements Runnable {
         int uo = f.ufidOffset();
         if (uo < 0 || !Ufid.isValidLength(f.ufidLength())) {
             if (f.keyOffset() >= 0) {
-                addDelete(null, null, f.key());
+                ops.addDelete(null, null, f.key());
             }
             return;
         }
@@ -235,7 +183,7 @@ public final class Revalidator implements Runnable {
                                 + Errno.name(err) + "): ufid:" + ufid);
                     }
                     if (err != Errno.ENOENT) {
-                        addDelete(null, ufid.toByteArray(), f.key());
+                        ops.addDelete(null, ufid.toByteArray(), f.key());
                     }
                 }
                 return;
@@ -398,152 +346,18 @@ public final class Revalidator implements Runnable {
     }
 
     private void push(Ukey ukey, long packets, long bytes, int tcpFlags, long used) {
-        udpif.push(packets, bytes);
-        if (ukey != null) {
-            try {
-                udpif.revalidation().pushStats(ukey, packets, bytes, tcpFlags, used);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "pushing statistics of " + ukey + " failed", e);
-            }
-        }
+        ops.push(ukey, packets, bytes, tcpFlags, used);
     }
-
-    // ---- operations ---------------------------------------------------------------------------------
 
     /** {@code reval_op_init}: DELETE makes the ukey EVICTING, MODIFY stores the new actions. */
     private void addOp(Result r, Ukey ukey) {
         if (r.kind() == Result.Kind.DELETE) {
             ukey.transition(Ukey.State.EVICTING);
-            addDelete(ukey, null, null);
+            ops.addDelete(ukey, null, null);
         } else if (r.kind() == Result.Kind.MODIFY) {
             ukey.setActions(r.actions());
-            Op op = ops[nOps++];
-            op.delete = false;
-            op.ukey = ukey;
-            op.ufid = null;
-            op.key = null;
+            ops.addModify(ukey);
         }
-    }
-
-    private void addDelete(Ukey ukey, byte[] ufid, byte[] key) {
-        if (ukey == null && ufid == null && key == null) {
-            return;
-        }
-        Op op = ops[nOps++];
-        op.delete = true;
-        op.ukey = ukey;
-        op.ufid = ufid;
-        op.key = key;
-    }
-
-    private FlowBatch flowBatch() {
-        if (flowBatch == null) {
-            flowBatch = dpif.flowBatch(udpif.dpIfindex()).listener((tag, errno, ext, reply) -> {
-                Op op = ops[(int) tag];
-                op.errno = errno;
-                if (reply != null && errno == 0) {
-                    op.replied = true;
-                    op.packets = reply.packets();
-                    op.bytes = reply.bytes();
-                    op.used = reply.used();
-                    op.tcpFlags = reply.tcpFlags();
-                }
-            });
-        }
-        return flowBatch;
-    }
-
-    /** {@code push_dp_ops}: sends the queued operations, then accounts the deleted flows' statistics. */
-    private void pushDpOps() {
-        boolean terse = udpif.enableUfid();
-        try {
-            FlowBatch fb = flowBatch();
-            for (int i = 0; i < nOps; i++) {
-                Op op = ops[i];
-                op.errno = 0;
-                op.replied = false;
-                op.packets = op.bytes = op.used = 0;
-                op.tcpFlags = 0;
-                req.reset();
-                byte[] ufid = op.ukey != null ? op.ukey.ufidBytes() : op.ufid;
-                byte[] key = op.ukey != null ? op.ukey.key() : op.key;
-                if (ufid != null) {
-                    req.ufid(ufid);
-                }
-                if (op.delete) {
-                    if (ufid != null && terse) {
-                        req.ufidFlags(Udpif.TERSE_FLAGS);
-                    } else {
-                        req.key(key);
-                    }
-                    fb.del(i, req, true);
-                } else {
-                    req.key(key).mask(op.ukey.mask()).actions(op.ukey.actions());
-                    fb.put(i, req, Dpif.PUT_MODIFY, false);
-                }
-            }
-            fb.flush();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "{0}: flow operations failed: {1}", udpif.name(), e.getMessage());
-            flowBatch = null;
-            for (int i = 0; i < nOps; i++) {
-                if (ops[i].errno == 0 && !ops[i].replied) {
-                    ops[i].errno = Errno.EIO;
-                }
-            }
-        }
-        for (int i = 0; i < nOps; i++) {
-            Op op = ops[i];
-            if (!op.delete) {
-                continue;
-            }
-            Ukey u = op.ukey;
-            if (op.errno != 0) {
-                if (u != null) {
-                    u.lock();
-                    try {
-                        u.transition(Ukey.State.EVICTED);
-                    } finally {
-                        u.unlock();
-                    }
-                }
-                continue;
-            }
-            udpif.flowsDeleted.increment();
-            if (u == null) {
-                if (op.packets != 0 || op.bytes != 0) {
-                    push(null, op.packets, op.bytes, op.tcpFlags, op.used);
-                }
-                continue;
-            }
-            u.lock();
-            try {
-                u.transition(Ukey.State.EVICTED);
-                long used = Math.max(op.used, u.used());
-                int flags = op.tcpFlags | u.tcpFlags();
-                long dPackets = Math.max(0, op.packets - u.packets());
-                long dBytes = Math.max(0, op.bytes - u.bytes());
-                if (dPackets != 0 || dBytes != 0) {
-                    push(u, dPackets, dBytes, flags, used);
-                }
-                u.setStats(Math.max(op.packets, u.packets()), Math.max(op.bytes, u.bytes()), used, flags);
-            } finally {
-                u.unlock();
-            }
-        }
-    }
-
-    /** {@code push_ukey_ops}: the operations, then the deleted flows' ukeys leave the map. */
-    private void pushUkeyOps() {
-        pushDpOps();
-        for (int i = 0; i < nOps; i++) {
-            Op op = ops[i];
-            if (op.delete && op.ukey != null) {
-                udpif.ukeys().remove(op.ukey);
-            }
-            op.ukey = null;
-        }
-        nOps = 0;
     }
 
     // ---- sweep phase --------------------------------------------------------------------------------
@@ -554,7 +368,7 @@ public final class Revalidator implements Runnable {
         long revalSeq = udpif.revalSeq();
         UkeyMap ukeys = udpif.ukeys();
         int stride = udpif.nRevalidators();
-        nOps = 0;
+        ops.clear();
         for (int i = index; i < ukeys.shards(); i += stride) {
             for (Ukey ukey : ukeys.shard(i)) {
                 if (!ukey.tryLock()) {
@@ -584,12 +398,12 @@ public final class Revalidator implements Runnable {
                 if (state == Ukey.State.EVICTED) {
                     ukeys.remove(ukey);
                 }
-                if (nOps == Udpif.REVALIDATE_MAX_BATCH) {
-                    pushUkeyOps();
+                if (ops.size() == Udpif.REVALIDATE_MAX_BATCH) {
+                    ops.pushUkeyOps();
                 }
             }
-            if (nOps > 0) {
-                pushUkeyOps();
+            if (ops.size() > 0) {
+                ops.pushUkeyOps();
             }
         }
     }

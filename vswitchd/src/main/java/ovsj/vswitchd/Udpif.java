@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,8 +12,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import ovsj.odp.dpif.Dpif;
-import ovsj.odp.dpif.FlowDump;
-import ovsj.odp.dpif.FlowMessage;
 import ovsj.odp.uapi.UfidFlags;
 
 /**
@@ -58,23 +55,23 @@ public final class Udpif implements AutoCloseable {
         Dpif open() throws IOException;
     }
 
-    private final String name;
-    private final int dpIfindex;
+    final String name;
+    final int dpIfindex;
     private final DpifOpener opener;
-    private final Coverage coverage;
+    final Coverage coverage;
     private final UkeyMap ukeys;
-    private volatile FlowLimit flowLimit = new FlowLimit();
+    volatile FlowLimit flowLimit = new FlowLimit();
     private volatile Revalidator.Revalidation revalidation = Revalidator.Revalidation.KEEP_ALL;
     private volatile LongSupplier clock = () -> System.nanoTime() / 1_000_000L;
-    private volatile long maxIdleMs = DEFAULT_MAX_IDLE_MS;
+    volatile long maxIdleMs = DEFAULT_MAX_IDLE_MS;
     private volatile boolean enableUfid = true;
     private volatile boolean ufidSupported = true;
     private int nRevalidators = 1;
 
     // Sequences (OVS's struct seq): reval_seq bumps force revalidation, dump_seq counts rounds.
-    private final AtomicLong revalSeq = new AtomicLong(1);
-    private final Object dumpSeqMonitor = new Object();
-    private volatile long dumpSeq = 1;
+    final AtomicLong revalSeq = new AtomicLong(1);
+    final Object dumpSeqMonitor = new Object();
+    volatile long dumpSeq = 1;
 
     // Flow count cache (udpif_get_n_flows).
     private final ReentrantLock nFlowsMutex = new ReentrantLock();
@@ -82,10 +79,10 @@ public final class Udpif implements AutoCloseable {
     private volatile long nFlowsTimestamp = Long.MIN_VALUE;
 
     // Leader's bookkeeping, read by upcall/show.
-    private volatile long avgNFlows;
-    private volatile long maxNFlows;
-    private volatile long dumpDuration;
-    private volatile long rounds;
+    volatile long avgNFlows;
+    volatile long maxNFlows;
+    volatile long dumpDuration;
+    volatile long rounds;
 
     // Statistics pushed (deltas of live flows and final counts of deleted ones).
     final LongAdder pushedPackets = new LongAdder();
@@ -97,22 +94,17 @@ public final class Udpif implements AutoCloseable {
     private final Object openLock = new Object();
     private final Object roundLock = new Object();
     private volatile Dpif mainDpif;
-    private Dpif dumpDpif;
+    Dpif dumpDpif;
     private volatile Revalidator[] revalidators;
     private Thread[] threads;
-    private CyclicBarrier barrier;
-    private volatile boolean exiting;
+    volatile boolean exiting;
     private volatile boolean started;
     private volatile boolean closed;
-    private final Object wake = new Object();
-    private final List<RoundListener> roundListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Object wake = new Object();
+    final List<RoundListener> roundListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    // The round in progress.
-    private final ReentrantLock dumpLock = new ReentrantLock();
-    private FlowDump dump;
-    private long roundStart;
-    private long roundNFlows;
-    private long roundRevalSeq;
+    // The rounds.
+    final UdpifRound round = new UdpifRound(this);
 
     /** Hears of each finished round (for status lines, plots, tests). */
     @FunctionalInterface
@@ -406,7 +398,7 @@ public final class Udpif implements AutoCloseable {
         ensureOpen();
         started = true;
         exiting = false;
-        barrier = new CyclicBarrier(nRevalidators);
+        round.barrier = new CyclicBarrier(nRevalidators);
         threads = new Thread[nRevalidators];
         for (int i = 0; i < nRevalidators; i++) {
             Revalidator r = revalidators[i];
@@ -557,167 +549,24 @@ public final class Udpif implements AutoCloseable {
     }
 
     private void runRound0() {
-        leaderStart();
+        round.leaderStart();
         for (Revalidator r : revalidators) {
             r.revalidate();
         }
         for (Revalidator r : revalidators) {
             r.sweep(false);
         }
-        leaderFinish();
+        round.leaderFinish();
     }
 
-    /** The body of revalidator thread {@code r}: OVS's {@code udpif_revalidator} loop. */
+    /** The body of revalidator thread {@code r}. */
     void loop(Revalidator r) {
-        boolean leader = r.index == 0;
-        try {
-            for (;;) {
-                if (leader) {
-                    guarded(r, this::leaderStart);
-                }
-                barrier.await();
-                if (roundExit) {
-                    break;
-                }
-                guarded(r, r::revalidate);
-                barrier.await();
-                guarded(r, () -> r.sweep(false));
-                barrier.await();
-                if (leader) {
-                    guarded(r, this::leaderFinish);
-                    leaderWait();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            barrier.reset();
-        } catch (BrokenBarrierException e) {
-            // another revalidator died; stop too
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "revalidator" + r.index + " died", e);
-            barrier.reset();
-        }
+        round.loop(r);
     }
 
-    /** Runs a phase; a bug in it is logged, and the round goes on (the barriers must be kept). */
-    private static void guarded(Revalidator r, Runnable phase) {
-        try {
-            phase.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "revalidator" + r.index + ": unexpected failure", e);
-        }
-    }
-
-    /** Set by the leader at a round's start: the threads leave after the barrier. */
-    private volatile boolean roundExit;
-
-    private void leaderStart() {
-        roundRevalSeq = revalSeq.get();
-        long n = nFlows();
-        roundNFlows = n;
-        maxNFlows = Math.max(n, maxNFlows);
-        avgNFlows = (avgNFlows + n) / 2;
-        roundExit = exiting;
-        roundStart = nowMs();
-        if (!roundExit) {
-            try {
-                dump = dumpDpif.flowDump(dpIfindex, enableUfid() ? TERSE_FLAGS : 0);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "{0}: flow dump failed to start: {1}", name, e.getMessage());
-                dump = null;
-            }
-        }
-    }
-
-    private void leaderFinish() {
-        dumpLock.lock();
-        try {
-            if (dump != null) {
-                dump.close();
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "{0}: flow dump ended badly: {1}", name, e.getMessage());
-        } finally {
-            dump = null;
-            dumpLock.unlock();
-        }
-        synchronized (dumpSeqMonitor) {
-            dumpSeq++;
-            dumpSeqMonitor.notifyAll();
-        }
-        long duration = Math.max(nowMs() - roundStart, 1);
-        dumpDuration = duration;
-        long limit = flowLimit.update(roundNFlows, duration);
-        if (FlowLimit.isUnreasonable(duration)) {
-            LOG.log(Level.INFO, FlowLimit.unreasonableMessage(duration));
-        }
-        rounds++;
-        coverage.run(nowMs());
-        for (RoundListener l : roundListeners) {
-            try {
-                l.roundDone(roundNFlows, duration, limit);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "round listener failed", e);
-            }
-        }
-    }
-
-    /** Sleeps until {@code start + min(max-idle, 500)}, a revalidation request, or exit; 5 ms at least. */
-    private void leaderWait() throws InterruptedException {
-        long start = roundStart;
-        long last = roundRevalSeq;
-        long deadline = start + Math.min(maxIdleMs, 500);
-        synchronized (wake) {
-            for (long now; !exiting && revalSeq.get() == last && (now = nowMs()) < deadline; ) {
-                wake.wait(Math.max(1, deadline - now));
-            }
-            long min = start + 5;
-            for (long now; !exiting && (now = nowMs()) < min; ) {
-                wake.wait(Math.max(1, min - now));
-            }
-        }
-    }
-
-    // ---- for revalidators -----------------------------------------------------------------------------
-
-    /**
-     * Copies up to {@code max} flows of the shared dump into {@code into} (OVS's
-     * {@code dpif_flow_dump_next}); 0 at the end of the dump.
-     */
-    int dumpNext(Revalidator.Batch into, int max) {
-        dumpLock.lock();
-        try {
-            if (dump == null) {
-                return 0;
-            }
-            int n = 0;
-            while (n < max) {
-                FlowMessage m;
-                try {
-                    m = dump.next();
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "{0}: flow dump failed: {1}", name, e.getMessage());
-                    dump = null;
-                    break;
-                }
-                if (m == null) {
-                    break;
-                }
-                into.add(m);
-                n++;
-            }
-            return n;
-        } finally {
-            dumpLock.unlock();
-        }
-    }
-
-    long roundRevalSeqOrCurrent() {
-        return revalSeq.get();
-    }
-
-    long dumpSeqForRound() {
-        return dumpSeq;
+    /** Up to {@code max} flows of the round's dump into {@code into}; 0 at its end. */
+    int dumpNext(RevalidatorBatch into, int max) {
+        return round.dumpNext(into, max);
     }
 
     void push(long packets, long bytes) {
