@@ -24,10 +24,10 @@ import ovsj.odp.uapi.FlowCmd;
  * line order while the datapath is still busy with later lines.
  */
 public final class FlowBatch implements AutoCloseable {
-    /** Request bytes packed into one datagram before it is sent. */
-    public static final int DATAGRAM_BYTES = 128 * 1024;
-    /** Request bytes sent but not yet covered by a barrier's ACK. */
-    public static final int WINDOW_BYTES = 1024 * 1024;
+    /** Request bytes packed into one datagram before it is sent (system property {@code ovsj.dpif.batchDatagram}). */
+    public static final int DATAGRAM_BYTES = Integer.getInteger("ovsj.dpif.batchDatagram", 128 * 1024);
+    /** Request bytes sent but not yet covered by a barrier's ACK ({@code ovsj.dpif.batchWindow}). */
+    public static final int WINDOW_BYTES = Integer.getInteger("ovsj.dpif.batchWindow", 1024 * 1024);
 
     /** How one request ended. */
     @FunctionalInterface
