@@ -19,8 +19,9 @@ import ovsj.odp.uapi.KeyAttr;
  * ({@code ukey_create_from_upcall}, {@code odp_flow_key_from_mask}, {@code odp_flow_key_hash}):
  * <ul>
  *   <li>the <b>UFID</b>: a 128-bit hash (MurmurHash3 x64-128) of the upcall's key attributes seeded
- *       with a per-process secret, with the UUID version-4 bits set as {@code uuid_set_bits_v4} does on
- *       OVS's four host-order 32-bit words — the same key always gives the same UFID in one process;</li>
+ *       with a per-process random 32-bit secret (as {@code hash_bytes128} with a random basis), with
+ *       the UUID version-4 bits set as {@code uuid_set_bits_v4} sets them on OVS's four host-order
+ *       32-bit words — the same key always gives the same UFID in one process;</li>
  *   <li>the <b>mask</b>: the translation's wildcards completed as {@code xlate_wc_finish} does
  *       ({@link #finishWildcards}), written as mask attributes for the key
  *       ({@link KeyEmitter} with the key choosing the attributes; no tunnel mask for a flow without a
@@ -37,9 +38,10 @@ public final class MegaflowBuilder {
     private static final int IPPROTO_ICMP = 1;
     private static final int IPPROTO_ICMPV6 = 58;
 
-    private static final long PROCESS_SECRET = new SecureRandom().nextLong();
+    /** OVS's {@code odp_flow_key_hash} secret: a random 32-bit basis, drawn once per process. */
+    private static final int PROCESS_SECRET = new SecureRandom().nextInt();
 
-    private final long secret;
+    private final int secret;
     private final KeyParser parser = new KeyParser();
     private final NlWriter w = new NlWriter(2048);
     private final NlWriter scratch = new NlWriter(1024);
@@ -55,7 +57,7 @@ public final class MegaflowBuilder {
     }
 
     /** A builder hashing UFIDs with {@code secret} (tests: reproducible UFIDs). */
-    public MegaflowBuilder(long secret) {
+    public MegaflowBuilder(int secret) {
         this.secret = secret;
     }
 
@@ -94,12 +96,15 @@ public final class MegaflowBuilder {
         return v;
     }
 
-    /** MurmurHash3_x64_128 of {@code b[off, off+len)} with a 64-bit seed split over h1/h2. */
-    static void murmur3x64x128(byte[] b, int off, int len, long seed, byte[] out) {
+    /**
+     * MurmurHash3_x64_128 of {@code b[off, off+len)} with a 32-bit seed (the reference algorithm:
+     * {@code h1 = h2 = seed}); {@code out} gets h1 then h2, little-endian.
+     */
+    static void murmur3x64x128(byte[] b, int off, int len, int seed, byte[] out) {
         final long c1 = 0x87c37b91114253d5L;
         final long c2 = 0x4cf5ad432745937fL;
-        long h1 = seed;
-        long h2 = Long.rotateLeft(seed, 32) ^ 0x9e3779b97f4a7c15L;
+        long h1 = seed & 0xffffffffL;
+        long h2 = h1;
         int nblocks = len / 16;
         for (int i = 0; i < nblocks; i++) {
             int p = off + 16 * i;
