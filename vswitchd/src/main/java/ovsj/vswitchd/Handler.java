@@ -247,7 +247,7 @@ public final class Handler implements Runnable {
             }
             Ufid ufid = Ufid.of(mb.ufid(u.key, 0, u.key.length), 0, 16);
             Ukey ukey = new Ukey(ufid, u.key, mask, u.actions, now, revalSeq,
-                    new Megaflow(u.flow, dpMask, revision, x.normalUsed()));
+                    new Megaflow(revision, u.flow, x.normalUsed()));
             if (udpif.ukeys().install(ukey)) {
                 u.ukey = ukey;
                 puts++;

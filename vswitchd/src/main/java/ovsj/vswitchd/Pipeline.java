@@ -1,7 +1,5 @@
 package ovsj.vswitchd;
 
-import ovsj.odp.FlowKey;
-
 /**
  * A translation pipeline: what the daemon does with a packet that missed in the datapath (OVS's
  * {@code xlate_actions} over an ofproto's tables). Given a flow in an {@link Xlate}, it emits datapath
@@ -47,7 +45,7 @@ public interface Pipeline {
      * what they would have learned (the MAC entry of the source), as OVS's {@code XC_NORMAL} cache entry
      * does.
      */
-    default void pushStats(FlowKey flow, long packets, long nowMs) {
+    default void pushStats(Megaflow flow, long packets, long nowMs) {
     }
 
     /** The MAC learning table, or null if the pipeline has none. */

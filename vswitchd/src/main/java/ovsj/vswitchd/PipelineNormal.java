@@ -3,8 +3,6 @@ package ovsj.vswitchd;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
-import ovsj.odp.FlowKey;
-
 /**
  * The {@code normal} pipeline: an L2 learning switch, the twin of OVS's {@code xlate_normal} on a
  * bridge whose ports are all VLAN trunks (frames keep their tag; no access ports, bonds, mirrors or
@@ -163,20 +161,14 @@ public final class PipelineNormal implements Pipeline {
         }
     }
 
-    /** {@code xlate_mac_learning_update} from pushed statistics: refreshes the source's entry. */
+    /**
+     * {@code xlate_mac_learning_update} from pushed statistics: the flow's packets came in once more, so
+     * their source is (re-)learned on the input port, which restarts its aging.
+     */
     @Override
-    public void pushStats(FlowKey flow, long packets, long nowMs) {
-        if (packets > 0) {
-            learnFrom(flow, nowMs);
-        }
-    }
-
-    /** Re-learns the source of {@code flow} on its input port (what the packets did once more). */
-    void learnFrom(FlowKey flow, long nowMs) {
-        int inPort = flow.inPort();
-        if (isPort(ports, inPort)) {
-            int vlan = flow.vlanTci() & XlateField.VLAN_VID_MASK;
-            ml.learn(XlateField.DL_SRC.get(flow), vlan, inPort, nowMs);
+    public void pushStats(Megaflow flow, long packets, long nowMs) {
+        if (packets > 0 && isPort(ports, flow.inPort())) {
+            ml.learn(flow.dlSrc(), flow.vlan(), flow.inPort(), nowMs);
         }
     }
 }

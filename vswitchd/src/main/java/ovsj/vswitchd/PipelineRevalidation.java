@@ -20,8 +20,9 @@ import ovsj.odp.uapi.FlowAttr;
  *   <li>{@code MODIFY(actions)} if only the actions changed;</li>
  *   <li>{@code KEEP} otherwise.</li>
  * </ul>
- * The ukey's {@link Megaflow} tag is (re)built: a flow the handler did not install (adopted from a
- * dump) gets one from its key and mask attributes.
+ * The key and mask come from the ukey's netlink attributes, parsed as the datapath parses them (for a
+ * flow adopted from a dump too). The ukey's {@link Megaflow} tag is (re)built when the translation
+ * changed.
  *
  * <p>{@link #pushStats}: a flow whose translation used {@code normal} refreshes the MAC entry of its
  * source ({@code xlate_push_stats} with an {@code XC_NORMAL} entry).
@@ -60,27 +61,20 @@ public final class PipelineRevalidation implements Revalidator.Revalidation {
     public Revalidator.Result revalidate(Ukey ukey) {
         Scratch s = scratch.get();
         long revision = pipeline.revision();
-        FlowKey key;
-        FlowKey mask;
-        if (ukey.tag() instanceof Megaflow m) {
-            key = m.key();
-            mask = m.mask();
-        } else {
-            if (!parse(s, ukey.key(), ukey.mask())) {
-                return Revalidator.Result.DELETE;
-            }
-            key = s.key;
-            mask = s.mask;
-        }
-        Xlate x = s.x;
-        x.start(key, clockMs.getAsLong(), false);
-        pipeline.translate(x);
         byte[] k = ukey.key();
-        if (s.mb.buildMask(k, 0, k.length, key, x.wildcards(), s.newMask) == null
-                || Megaflow.hasExtra(mask, s.newMask)) {
+        if (!parse(s, k, ukey.mask())) {
             return Revalidator.Result.DELETE;
         }
-        ukey.setTag(new Megaflow(key, mask, revision, x.normalUsed()));
+        Xlate x = s.x;
+        x.start(s.key, clockMs.getAsLong(), false);
+        pipeline.translate(x);
+        if (s.mb.buildMask(k, 0, k.length, s.key, x.wildcards(), s.newMask) == null
+                || Megaflow.hasExtra(s.mask, s.newMask)) {
+            return Revalidator.Result.DELETE;
+        }
+        if (!(ukey.tag() instanceof Megaflow m) || m.revision() != revision || m.normalUsed() != x.normalUsed()) {
+            ukey.setTag(new Megaflow(revision, s.key, x.normalUsed()));
+        }
         if (x.actionsEqual(ukey.actions())) {
             return Revalidator.Result.KEEP;
         }
@@ -107,7 +101,7 @@ public final class PipelineRevalidation implements Revalidator.Revalidation {
     @Override
     public void pushStats(Ukey ukey, long packets, long bytes, int tcpFlags, long usedMs) {
         if (packets > 0 && ukey.tag() instanceof Megaflow m && m.normalUsed()) {
-            pipeline.pushStats(m.key(), packets, clockMs.getAsLong());
+            pipeline.pushStats(m, packets, clockMs.getAsLong());
         }
     }
 }

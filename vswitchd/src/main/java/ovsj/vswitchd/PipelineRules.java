@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
-import ovsj.odp.FlowKey;
-
 /**
  * The {@code rules FILE} pipeline: a priority-ordered rule table in {@code ovs-ofctl} syntax
  * ({@link RulesParser} documents the subset), reloadable at run time. The highest-priority matching
@@ -162,7 +160,7 @@ public final class PipelineRules implements Pipeline {
     }
 
     @Override
-    public void pushStats(FlowKey flow, long packets, long nowMs) {
+    public void pushStats(Megaflow flow, long packets, long nowMs) {
         normal.pushStats(flow, packets, nowMs);
     }
 }

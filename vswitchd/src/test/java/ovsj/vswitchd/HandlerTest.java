@@ -159,7 +159,8 @@ class HandlerTest {
         assertThat(u.revalSeq()).isEqualTo(seq0);
         assertThat(u.created()).isEqualTo(1_000);
         assertThat(u.tag()).isInstanceOf(Megaflow.class);
-        assertThat(((Megaflow) u.tag()).mask()).isEqualTo(f.maskBits());
+        assertThat(((Megaflow) u.tag()).normalUsed()).isTrue();
+        assertThat(((Megaflow) u.tag()).inPort()).isEqualTo(1);
 
         HandlerFakeDatapath.Exec e = dp.execs.get(0);
         assertThat(e.key()).isEqualTo(keyBytes(ab));

@@ -122,13 +122,18 @@ class MegaflowBuilderTest {
         FlowKey f = canonical(eth(1, A, B, 0x0800));
         Xlate x = new Xlate().start(f, 0, false);
         x.read(XlateField.DL_DST);
-        Megaflow mf = new Megaflow(f, mask(f, x.wildcards()), 3, false);
-        assertThat(mf.covers(canonical(eth(1, B, B, 0x0800)))).isTrue();
-        assertThat(mf.covers(canonical(eth(2, A, B, 0x0800)))).isFalse();
-        assertThat(mf.covers(canonical(eth(1, A, A, 0x0800)))).isFalse();
-        FlowKey narrower = new FlowKey(mf.mask());
+        FlowKey m = mask(f, x.wildcards());
+        assertThat(Megaflow.covers(f, m, canonical(eth(1, B, B, 0x0800)))).isTrue();
+        assertThat(Megaflow.covers(f, m, canonical(eth(2, A, B, 0x0800)))).isFalse();
+        assertThat(Megaflow.covers(f, m, canonical(eth(1, A, A, 0x0800)))).isFalse();
+        FlowKey narrower = new FlowKey(m);
         XlateField.DL_SRC.set(narrower, 0xff);
-        assertThat(Megaflow.hasExtra(mf.mask(), narrower)).isTrue();
-        assertThat(Megaflow.hasExtra(narrower, mf.mask())).isFalse();
+        assertThat(Megaflow.hasExtra(m, narrower)).isTrue();
+        assertThat(Megaflow.hasExtra(narrower, m)).isFalse();
+        Megaflow tag = new Megaflow(3, canonical(XlateTestFlows.vlan(eth(2, A, B, 0x0800), 7, 1)), true);
+        assertThat(tag.inPort()).isEqualTo(2);
+        assertThat(tag.vlan()).isEqualTo(7);
+        assertThat(tag.dlSrc()).isEqualTo(A);
+        assertThat(tag.revision()).isEqualTo(3);
     }
 }

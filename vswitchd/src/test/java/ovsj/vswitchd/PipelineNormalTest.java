@@ -129,7 +129,7 @@ class PipelineNormalTest {
     void pushedStatsRefreshTheSource() {
         ml.setAging(300);
         xlate(eth(1, A, B, 0x0800), 0);
-        FlowKey k = canonical(eth(1, A, B, 0x0800));
+        Megaflow k = new Megaflow(0, canonical(eth(1, A, B, 0x0800)), true);
         normal.pushStats(k, 5, 200_000);
         assertThat(ml.lookup(A, 0, 400_000)).isEqualTo(1);
         normal.pushStats(k, 0, 600_000);

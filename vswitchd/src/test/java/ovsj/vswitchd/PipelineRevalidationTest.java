@@ -34,7 +34,7 @@ class PipelineRevalidationTest {
         byte[] mask = mb.buildMask(key, 0, key.length, flow, x.wildcards(), m);
         assertThat(mask).isNotNull();
         return new Ukey(Ufid.of(mb.ufid(key, 0, key.length), 0, 16), key, mask, x.actions(), clock.get(), 1,
-                withTag ? new Megaflow(flow, m, p.revision(), x.normalUsed()) : null);
+                withTag ? new Megaflow(p.revision(), flow, x.normalUsed()) : null);
     }
 
     static String actions(Revalidator.Result r) {
