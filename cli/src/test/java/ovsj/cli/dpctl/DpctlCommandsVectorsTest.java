@@ -121,7 +121,7 @@ class DpctlCommandsVectorsTest {
     }
 
     /** The outcome of one row. */
-    record Outcome(String id, boolean matched, boolean degraded, String diff) {
+    record Outcome(String id, boolean matched, boolean degraded, String diff, boolean fullErr) {
     }
 
     @Test
@@ -152,7 +152,7 @@ class DpctlCommandsVectorsTest {
                     continue;
                 }
                 if (id.equals("k040")) {
-                    outcomes.add(new Outcome(id, false, false, "not run: " + UNSUPPORTED.get(id)));
+                    outcomes.add(new Outcome(id, false, false, "not run: " + UNSUPPORTED.get(id), false));
                     continue;
                 }
                 for (Map.Entry<String, String> p : paths.entrySet()) {
@@ -218,8 +218,11 @@ class DpctlCommandsVectorsTest {
         if (!last.equals(expLast)) {
             diffs.add("stderr last line\n  got: " + last + "\n  exp: " + expLast);
         }
+        // Beyond the brief: the whole of stderr, vlog lines included, with the timestamps normalised.
+        boolean fullErr = r.err().replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\|", "<time>|")
+                .equals(expErr.replace("ovs-dpctl:", Dpctl.PROGRAM + ":"));
         return new Outcome(id, diffs.isEmpty(), degraded, String.join("; ", diffs) + (diffs.isEmpty() ? ""
-                : "\n  (full stderr: " + r.err().replace("\n", "\\n") + ")"));
+                : "\n  (full stderr: " + r.err().replace("\n", "\\n") + ")"), fullErr);
     }
 
     /** The expected {@code show} output without the port blocks of {@link #MISSING_PORTS}. */
@@ -246,8 +249,10 @@ class DpctlCommandsVectorsTest {
         StringBuilder log = new StringBuilder();
         int matched = 0;
         int degraded = 0;
+        int fullErr = 0;
         for (Outcome o : outcomes) {
             boolean unsupported = UNSUPPORTED.containsKey(o.id);
+            fullErr += o.matched && o.fullErr ? 1 : 0;
             if (o.matched) {
                 matched++;
                 degraded += o.degraded ? 1 : 0;
@@ -262,9 +267,10 @@ class DpctlCommandsVectorsTest {
                     .append(o.matched ? "" : ": " + (unsupported ? UNSUPPORTED.get(o.id) + " | " : "") + o.diff)
                     .append('\n');
         }
-        String summary = String.format("commands.tsv: %d of %d rows match (%d of them without ports ovsj lacks),"
+        String summary = String.format("commands.tsv: %d of %d rows match (%d of them without ports ovsj lacks;"
+                + " %d with the whole of stderr identical, vlog lines included),"
                 + " %d unsupported, %d fail; %d harness rows (inject, ip link set)%n", matched, outcomes.size(),
-                degraded, UNSUPPORTED.size(), unexpected.size(), harnessRows);
+                degraded, fullErr, UNSUPPORTED.size(), unexpected.size(), harnessRows);
         log.insert(0, summary);
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
