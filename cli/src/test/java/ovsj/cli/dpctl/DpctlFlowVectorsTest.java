@@ -40,10 +40,6 @@ class DpctlFlowVectorsTest {
         KNOWN.put("f0211", nsh);
         KNOWN.put("f0212", nsh);
         KNOWN.put("f0308", nsh);
-        String erspan = "the datapath echoes ERSPAN tunnel options as zeros (erspan(ver=0)); the parser encodes"
-                + " them as OVS does (a datapath bug, reported)";
-        KNOWN.put("f0420", erspan);
-        KNOWN.put("f0491", erspan);
     }
 
     private static final Pattern KEY32 = Pattern.compile("key32\\(([0-9a-f]{2}) ([0-9a-f]{2})/([0-9a-f]{2}) ([0-9a-f]{2})\\)");
@@ -129,6 +125,11 @@ class DpctlFlowVectorsTest {
                         if (!got.equals(withTextFixes(c.expected, c.verbose))) {
                             diffsFixed.add(c.name);
                         }
+                    }
+                }
+                if (diffs.isEmpty() || diffsFixed.isEmpty()) {
+                    if (KNOWN.containsKey(id)) {
+                        failing.add(id + " (listed as a known difference, but it matches now)");
                     }
                 }
                 if (diffs.isEmpty()) {
