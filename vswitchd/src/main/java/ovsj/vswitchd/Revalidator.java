@@ -151,9 +151,11 @@ public final class Revalidator implements Runnable {
             long nDpFlows = udpif.nFlows();
             boolean killThemAll = nDpFlows > limit * 2;
             long maxIdle = nDpFlows > limit ? Udpif.OVER_LIMIT_MAX_IDLE_MS : udpif.maxIdleMs();
+            batch.lookUp(udpif.ukeys());
             for (int i = 0; i < n; i++) {
-                revalidateFlow(batch.get(i), dumpSeq, revalSeq, now, maxIdle, killThemAll);
+                revalidateFlow(batch.get(i), batch.found[i], dumpSeq, revalSeq, now, maxIdle, killThemAll);
             }
+            batch.release();
             if (ops.size() > 0) {
                 ops.pushDpOps();
                 ops.clear();
@@ -161,7 +163,7 @@ public final class Revalidator implements Runnable {
         }
     }
 
-    private void revalidateFlow(FlowMessage f, long dumpSeq, long revalSeq, long now, long maxIdle,
+    private void revalidateFlow(FlowMessage f, Ukey found, long dumpSeq, long revalSeq, long now, long maxIdle,
             boolean killThemAll) {
         int uo = f.ufidOffset();
         if (uo < 0 || !Ufid.isValidLength(f.ufidLength())) {
@@ -170,9 +172,9 @@ public final class Revalidator implements Runnable {
             }
             return;
         }
-        Ufid ufid = Ufid.of(f.buffer(), uo, f.ufidLength());
-        Ukey ukey = udpif.ukeys().find(ufid);
+        Ukey ukey = found;
         if (ukey == null) {
+            Ufid ufid = Ufid.of(f.buffer(), uo, f.ufidLength());
             int err = acquireNew(f, ufid, revalSeq);
             if (err != 0) {
                 if (err == Errno.EBUSY) {
@@ -201,6 +203,8 @@ public final class Revalidator implements Runnable {
             }
             if (ukey.state().ordinal() <= Ukey.State.OPERATIONAL.ordinal()) {
                 ukey.transition(Ukey.State.OPERATIONAL);
+            } else if (ukey.state() == Ukey.State.DELETED) {
+                return; // removed since the batch's lookup
             } else {
                 LOG.log(Level.INFO, "Unexpected ukey transition from state " + ukey.state());
                 return;
@@ -370,7 +374,15 @@ public final class Revalidator implements Runnable {
         int stride = udpif.nRevalidators();
         ops.clear();
         for (int i = index; i < ukeys.shards(); i += stride) {
-            for (Ukey ukey : ukeys.shard(i)) {
+            for (Ukey ukey : ukeys.slots(i)) {
+                if (!UkeyMap.isLive(ukey)) {
+                    continue;
+                }
+                // The common case, a flow dumped in this round, is a KEEP: no need to lock to know it
+                // (after the dump phase's barrier, nothing else moves an OPERATIONAL ukey backwards in time).
+                if (!purge && ukey.dumpSeq() == dumpSeq && ukey.state() == Ukey.State.OPERATIONAL) {
+                    continue;
+                }
                 if (!ukey.tryLock()) {
                     continue;
                 }

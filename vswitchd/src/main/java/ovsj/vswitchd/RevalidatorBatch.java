@@ -11,7 +11,18 @@ final class RevalidatorBatch {
     private int used;
     private int n;
     private final int[] offs = new int[Udpif.REVALIDATE_MAX_BATCH];
-    private final FlowMessage view = new FlowMessage();
+    private final FlowMessage[] views = new FlowMessage[Udpif.REVALIDATE_MAX_BATCH];
+    /** The ukey each flow's UFID maps to (or null), from {@link #lookUp}. */
+    final Ukey[] found = new Ukey[Udpif.REVALIDATE_MAX_BATCH];
+    private final int[] ufidOffs = new int[Udpif.REVALIDATE_MAX_BATCH];
+    private final int[] ufidLens = new int[Udpif.REVALIDATE_MAX_BATCH];
+    private final UkeyMap.Lookup lookup = new UkeyMap.Lookup(Udpif.REVALIDATE_MAX_BATCH);
+
+    RevalidatorBatch() {
+        for (int i = 0; i < views.length; i++) {
+            views[i] = new FlowMessage();
+        }
+    }
 
     void clear() {
         used = 0;
@@ -32,8 +43,26 @@ final class RevalidatorBatch {
         used += NlMsgHdr.align(len);
     }
 
-    /** Flow {@code i} (a view valid until the next call). */
+    /**
+     * Parses every flow of the batch and looks up their ukeys, all before any is handled: the lookups
+     * are independent, so their cache misses overlap instead of queueing one behind the other.
+     */
+    void lookUp(UkeyMap ukeys) {
+        for (int i = 0; i < n; i++) {
+            FlowMessage f = views[i].wrap(arena, offs[i]);
+            ufidOffs[i] = f.ufidOffset();
+            ufidLens[i] = f.ufidLength();
+        }
+        ukeys.findAll(arena, ufidOffs, ufidLens, n, found, lookup);
+    }
+
+    /** Flow {@code i}, as parsed by {@link #lookUp} (valid until the next {@link #clear}). */
     FlowMessage get(int i) {
-        return view.wrap(arena, offs[i]);
+        return views[i];
+    }
+
+    /** Forgets the ukeys looked up. */
+    void release() {
+        Arrays.fill(found, 0, n, null);
     }
 }

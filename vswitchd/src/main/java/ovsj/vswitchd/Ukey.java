@@ -1,6 +1,8 @@
 package ovsj.vswitchd;
 
-import java.util.concurrent.locks.ReentrantLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 import ovsj.odp.Ufid;
 
@@ -61,11 +63,28 @@ public final class Ukey {
     private final byte[] key;
     private final byte[] mask;
     private final long created;
-    private final ReentrantLock mutex = new ReentrantLock();
+    /** The UFID packed for hashing and comparison: bytes 0..7 and 8..15 little-endian, and the length. */
+    final long ufidHi;
+    final long ufidLo;
+    final int ufidLen;
+
+    // The mutex: a reentrant lock in two fields (no lock object per ukey).
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(Ukey.class, "owner", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile Thread owner;
+    private int holds;
 
     private volatile byte[] actions;
 
-    // Guarded by mutex.
+    // Guarded by the mutex.
     private long packets;
     private long bytes;
     private long used;
@@ -91,6 +110,9 @@ public final class Ukey {
             Object tag) {
         this.ufid = java.util.Objects.requireNonNull(ufid, "ufid");
         this.ufidBytes = ufid.toByteArray();
+        this.ufidHi = packHi(ufidBytes, 0, ufidBytes.length);
+        this.ufidLo = packLo(ufidBytes, 0, ufidBytes.length);
+        this.ufidLen = ufidBytes.length;
         this.key = key == null ? new byte[0] : key;
         this.mask = mask;
         this.actions = actions == null ? new byte[0] : actions;
@@ -140,23 +162,75 @@ public final class Ukey {
 
     // ---- lock -----------------------------------------------------------------------------------
 
-    /** Takes the ukey's mutex. */
+    /** Takes the ukey's mutex (reentrant); spins briefly, then parks, while another thread holds it. */
     public void lock() {
-        mutex.lock();
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            holds++;
+            return;
+        }
+        for (int spins = 0; !OWNER.compareAndSet(this, null, me); spins++) {
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else if (spins < 96) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+        holds = 1;
     }
 
     /** Takes the mutex if free ({@code ovs_mutex_trylock}); false if another thread holds it. */
     public boolean tryLock() {
-        return mutex.tryLock();
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            holds++;
+            return true;
+        }
+        if (OWNER.compareAndSet(this, null, me)) {
+            holds = 1;
+            return true;
+        }
+        return false;
     }
 
+    /** Releases the mutex (once per {@link #lock} or successful {@link #tryLock}). */
     public void unlock() {
-        mutex.unlock();
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("ukey " + ufid + " is not locked by this thread");
+        }
+        if (--holds == 0) {
+            owner = null;
+        }
     }
 
     /** Whether the current thread holds the mutex. */
     public boolean isLockedByCurrentThread() {
-        return mutex.isHeldByCurrentThread();
+        return owner == Thread.currentThread();
+    }
+
+    /** Whether this ukey's UFID is {@code buf[off, off+len)} packed by {@link #packHi}/{@link #packLo}. */
+    boolean ufidEquals(long hi, long lo, int len) {
+        return ufidHi == hi && ufidLo == lo && ufidLen == len;
+    }
+
+    /** Bytes {@code [off, off + min(len, 8))} as a little-endian long (zero-padded). */
+    static long packHi(byte[] b, int off, int len) {
+        return pack(b, off, Math.min(len, 8));
+    }
+
+    /** Bytes {@code [off + 8, off + len)} as a little-endian long (zero-padded), 0 if {@code len <= 8}. */
+    static long packLo(byte[] b, int off, int len) {
+        return len <= 8 ? 0 : pack(b, off + 8, Math.min(len - 8, 8));
+    }
+
+    private static long pack(byte[] b, int off, int n) {
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v |= (b[off + i] & 0xffL) << (8 * i);
+        }
+        return v;
     }
 
     // ---- guarded --------------------------------------------------------------------------------
@@ -187,6 +261,11 @@ public final class Ukey {
             return true;
         }
         return false;
+    }
+
+    /** Back to {@code CREATED} after a refused install (the ukey was never visible): {@link UkeyMap} only. */
+    void markCreated() {
+        state = State.CREATED;
     }
 
     /** {@code ukey_delete}'s end state, whatever the state was: only {@link UkeyMap} calls this. */

@@ -3,7 +3,12 @@ package ovsj.vswitchd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +102,145 @@ class UkeyMapTest {
         m.forEachInSlice(1, 2, u -> n.incrementAndGet());
         assertThat(n.get()).isEqualTo(50);
         assertThat(m.snapshot()).hasSize(100);
+    }
+
+    @Test
+    void growsShrinksAndFindsThroughTombstones() {
+        UkeyMap m = new UkeyMap(4, new Coverage());
+        List<Ukey> all = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            Ukey u = ukey(i * 7919);
+            all.add(u);
+            assertThat(m.install(u)).isTrue();
+        }
+        assertThat(m.size()).isEqualTo(10_000);
+        for (int i = 0; i < 10_000; i += 2) {
+            assertThat(m.remove(all.get(i))).isTrue();
+        }
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(m.find(ufid(i * 7919))).isSameAs(i % 2 == 0 ? null : all.get(i));
+        }
+        for (int i = 1; i < 10_000; i += 2) {
+            m.remove(all.get(i));
+        }
+        assertThat(m.size()).isZero();
+        assertThat(m.sliceSize(0, 1)).isZero();
+        Ukey again = ukey(7919);
+        assertThat(m.install(again)).isTrue();
+        assertThat(m.find(ufid(7919))).isSameAs(again);
+    }
+
+    @Test
+    void shortUfidsAreTheirOwnKeys() {
+        UkeyMap m = new UkeyMap(8, new Coverage());
+        Ukey a = new Ukey(Ufid.of(new byte[] {1, 2, 3}, 0, 3), new byte[] {1}, null, null, 0, 0, null);
+        Ukey b = new Ukey(Ufid.of(new byte[] {1, 2, 3, 0}, 0, 4), new byte[] {1}, null, null, 0, 0, null);
+        assertThat(m.install(a)).isTrue();
+        assertThat(m.install(b)).isTrue();
+        assertThat(m.find(Ufid.of(new byte[] {1, 2, 3}, 0, 3))).isSameAs(a);
+        assertThat(m.find(new byte[] {9, 1, 2, 3, 0}, 1, 4)).isSameAs(b);
+        assertThat(m.find(new byte[] {1, 2}, 0, 2)).isNull();
+        assertThat(m.find(new byte[17], 0, 17)).isNull();
+    }
+
+    @Test
+    void findAllAnswersAsFind() {
+        UkeyMap m = new UkeyMap(16, new Coverage());
+        for (int i = 0; i < 3000; i += 3) {
+            m.install(ukey(i));
+        }
+        for (int i = 0; i < 3000; i += 9) {
+            m.remove(m.find(ufid(i)));
+        }
+        byte[] buf = new byte[50 * 20];
+        int[] offs = new int[50];
+        int[] lens = new int[50];
+        Ukey[] out = new Ukey[50];
+        UkeyMap.Lookup l = new UkeyMap.Lookup(50);
+        for (int base = 0; base < 3000; base += 50) {
+            for (int j = 0; j < 50; j++) {
+                offs[j] = j * 20 + 2;
+                lens[j] = 16;
+                ufid(base + j).copyTo(buf, offs[j]);
+            }
+            offs[7] = -1;
+            m.findAll(buf, offs, lens, 50, out, l);
+            for (int j = 0; j < 50; j++) {
+                assertThat(out[j]).isSameAs(j == 7 ? null : m.find(ufid(base + j)));
+            }
+        }
+    }
+
+    @Test
+    void lookupsStayRightWhileWritersChurn() throws Exception {
+        UkeyMap m = new UkeyMap(4, new Coverage());
+        List<Ukey> stable = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            Ukey u = ukey(i);
+            m.install(u);
+            stable.add(u);
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            int base = 1_000_000 * (w + 1);
+            threads.add(Thread.ofPlatform().start(() -> {
+                List<Ukey> mine = new ArrayList<>();
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                int next = base;
+                while (!stop.get()) {
+                    if (mine.size() < 3000 && r.nextBoolean()) {
+                        Ukey u = ukey(next++);
+                        if (m.install(u)) {
+                            mine.add(u);
+                        }
+                    } else if (!mine.isEmpty()) {
+                        m.remove(mine.remove(r.nextInt(mine.size())));
+                    }
+                }
+            }));
+        }
+        for (int rd = 0; rd < 2; rd++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    byte[] buf = new byte[50 * 16];
+                    int[] offs = new int[50];
+                    int[] lens = new int[50];
+                    Ukey[] out = new Ukey[50];
+                    UkeyMap.Lookup l = new UkeyMap.Lookup(50);
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    while (!stop.get()) {
+                        int[] ids = new int[50];
+                        for (int j = 0; j < 50; j++) {
+                            ids[j] = r.nextBoolean() ? r.nextInt(2000) : 1_000_000 + r.nextInt(2_000_000);
+                            offs[j] = j * 16;
+                            lens[j] = 16;
+                            ufid(ids[j]).copyTo(buf, offs[j]);
+                        }
+                        m.findAll(buf, offs, lens, 50, out, l);
+                        for (int j = 0; j < 50; j++) {
+                            if (ids[j] < 2000 && out[j] != stable.get(ids[j])) {
+                                throw new AssertionError("stable ukey " + ids[j] + " not found");
+                            }
+                            if (out[j] != null && !out[j].ufid().equals(ufid(ids[j]))) {
+                                throw new AssertionError("wrong ukey for " + ids[j]);
+                            }
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        Thread.sleep(700);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failure.get()).isNull();
+        int[] n = new int[1];
+        m.forEach(u -> n[0]++);
+        assertThat(n[0]).isEqualTo(m.size());
     }
 }
