@@ -128,7 +128,7 @@ public final class Coverage {
                 neverHit++;
                 continue;
             }
-            long last = c.min[Math.floorMod(idxCount - 1, MIN_AVG_LEN)];
+            long last = c.min[Integer.remainderUnsigned(idxCount - 1, MIN_AVG_LEN)]; // OVS: unsigned wrap at 0
             sb.append(String.format(Locale.ROOT, "%-24s %5.1f/sec %9.3f/sec %13.4f/sec   total: %d\n",
                     c.name, last * 1000.0 / RUN_INTERVAL_MS, sum(c.min) / 60.0, sum(c.hr) / 3600.0, total));
         }
