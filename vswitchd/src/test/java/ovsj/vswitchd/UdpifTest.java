@@ -63,14 +63,20 @@ class UdpifTest {
             assertThat(u.waitDump(10_000)).isTrue();
             assertThat(u.waitDump(10_000)).isTrue();
             assertThat(u.pushedPackets()).isEqualTo(200);
-            // a revalidation request starts a round without waiting 500 ms
-            long seq = u.dumpSeq();
-            long t = now();
-            u.revalidate();
-            while (u.dumpSeq() < seq + 1) {
-                Thread.sleep(1);
+            // a revalidation request starts a round without waiting out the 500 ms period
+            long total = 0;
+            for (int k = 0; k < 5; k++) {
+                u.waitDump(10_000);
+                Thread.sleep(20);
+                long seq = u.dumpSeq();
+                long t = now();
+                u.revalidate();
+                while (u.dumpSeq() < seq + 1) {
+                    Thread.sleep(1);
+                }
+                total += now() - t;
             }
-            assertThat(now() - t).isLessThan(450);
+            assertThat(total / 5).as("ms from a revalidation request to the end of a round").isLessThan(150);
             String show = u.show();
             assertThat(show).startsWith("system@ovsj:\n  flows         : (current 200) (avg ");
             assertThat(show).containsPattern("\\(limit \\d+\\)\n  dump duration : \\d+ms\n  ufid enabled : true\n\n");
