@@ -72,11 +72,11 @@ class MainTest {
   }
 
   @Test
-  void runSaysTheDaemonIsNotBuiltAndExitsOne() {
-    Result r = execute("run");
+  void runWithABadOptionIsAUsageErrorAndExitsTwo() {
+    Result r = execute("run", "--handlers", "0");
 
-    assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("ovsj run: the daemon is not built yet (see README)" + System.lineSeparator());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--handlers").doesNotContain("Exception");
     assertThat(r.out()).isEmpty();
   }
 
