@@ -188,6 +188,11 @@ public final class FlowFamily extends GenlFamily {
         }
     }
 
+    /** The flow a request names: by UFID if it gave one, else by its unmasked key (SET/GET/DEL). */
+    private static Flow identified(Datapath dp, Ufid ufid, FlowKey key) {
+        return ufid != null ? dp.table().lookupUfid(ufid) : dp.table().lookupExact(key, null);
+    }
+
     /** {@code ovs_flow_cmd_set}. */
     private int onSet(GenlRequest req) {
         KernelLog log = log(req);
@@ -226,7 +231,7 @@ public final class FlowFamily extends GenlFamily {
             if (dp == null) {
                 return -ENODEV;
             }
-            Flow flow = ufid != null ? dp.table().lookupUfid(ufid) : dp.table().lookupExact(key, null);
+            Flow flow = identified(dp, ufid, key);
             if (flow == null) {
                 return -ENOENT;
             }
@@ -263,7 +268,7 @@ public final class FlowFamily extends GenlFamily {
         if (dp == null) {
             return -ENODEV;
         }
-        Flow flow = ufid != null ? dp.table().lookupUfid(ufid) : dp.table().lookupExact(key, null);
+        Flow flow = identified(dp, ufid, key);
         if (flow == null) {
             return -ENOENT;
         }
@@ -295,7 +300,7 @@ public final class FlowFamily extends GenlFamily {
                 dp.matchCacheBytes.set(0);
                 return 0;
             }
-            flow = ufid != null ? dp.table().lookupUfid(ufid) : dp.table().lookupExact(key, null);
+            flow = identified(dp, ufid, key);
             if (flow == null) {
                 return -ENOENT;
             }
