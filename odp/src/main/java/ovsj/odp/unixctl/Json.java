@@ -68,6 +68,39 @@ public final class Json {
         if (maxDepth(text) > MAX_DEPTH) {
             throw new ParseException("input exceeds maximum nesting depth " + MAX_DEPTH);
         }
+        if (maxDepth(text) <= SHALLOW_DEPTH) {
+            return read(text);
+        }
+        // Deep (but allowed) nesting: the recursive reader gets a thread whose stack surely holds
+        // MAX_DEPTH levels, interpreted or compiled. Real unixctl messages never come here.
+        Object[] out = new Object[1];
+        ParseException[] err = new ParseException[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                out[0] = read(text);
+            } catch (ParseException e) {
+                err[0] = e;
+            }
+        }, "json-deep", DEEP_STACK_BYTES);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ParseException("interrupted");
+        }
+        if (err[0] != null) {
+            throw err[0];
+        }
+        return out[0];
+    }
+
+    /** Nesting up to which the caller's own stack is used. */
+    private static final int SHALLOW_DEPTH = 64;
+    /** Stack for deeply nested input: far more than MAX_DEPTH recursive levels need. */
+    private static final long DEEP_STACK_BYTES = 64L << 20;
+
+    private static Object read(String text) throws ParseException {
         Reader r = new Reader(text);
         r.skipSpace();
         Object v = r.value(0);
