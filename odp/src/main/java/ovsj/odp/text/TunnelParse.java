@@ -164,6 +164,18 @@ final class TunnelParse {
         return 0;
     }
 
+    /**
+     * An optional {@code name=value} field: the position after it, {@code p} itself when the field is
+     * absent, -1 when its value does not scan.
+     */
+    private static int field(String s, int p, String name, KeyScan.Scanner scan, byte[] v, byte[] m) {
+        if (!OvsScan.startsWith(s, p, name)) {
+            return p;
+        }
+        int len = scan.scan(s, p + name.length(), v, m, 0);
+        return len == 0 ? -1 : p + name.length() + len;
+    }
+
     /** {@code scan_vxlan_gbp}: {@code id=ID,flags=FLAGS))} as the host-order word {@code flags << 16 | id}. */
     private static int vxlanGbp(String s, int pos, byte[] k, byte[] m) {
         int p = pos;
@@ -171,24 +183,16 @@ final class TunnelParse {
         byte[] idMask = new byte[2];
         byte[] flags = new byte[1];
         byte[] flagsMask = new byte[1];
-        if (OvsScan.startsWith(s, p, "id=")) {
-            p += 3;
-            int len = KeyScan.BE16.scan(s, p, id, idMask, 0);
-            if (len == 0) {
-                return 0;
-            }
-            p += len;
+        p = field(s, p, "id=", KeyScan.BE16, id, idMask);
+        if (p < 0) {
+            return 0;
         }
         if (OvsScan.at(s, p) == ',') {
             p++;
         }
-        if (OvsScan.startsWith(s, p, "flags=")) {
-            p += 6;
-            int len = KeyScan.U8.scan(s, p, flags, flagsMask, 0);
-            if (len == 0) {
-                return 0;
-            }
-            p += len;
+        p = field(s, p, "flags=", KeyScan.U8, flags, flagsMask);
+        if (p < 0) {
+            return 0;
         }
         if (!OvsScan.startsWith(s, p, "))")) {
             return 0;
@@ -308,24 +312,16 @@ final class TunnelParse {
         byte[] flagsMask = new byte[1];
         byte[] type = new byte[1];
         byte[] typeMask = new byte[1];
-        if (OvsScan.startsWith(s, p, "flags=")) {
-            p += 6;
-            int len = KeyScan.U8.scan(s, p, flags, flagsMask, 0);
-            if (len == 0) {
-                return 0;
-            }
-            p += len;
+        p = field(s, p, "flags=", KeyScan.U8, flags, flagsMask);
+        if (p < 0) {
+            return 0;
         }
         if (OvsScan.at(s, p) == ',') {
             p++;
         }
-        if (OvsScan.startsWith(s, p, "msgtype=")) {
-            p += 8;
-            int len = KeyScan.U8.scan(s, p, type, typeMask, 0);
-            if (len == 0) {
-                return 0;
-            }
-            p += len;
+        p = field(s, p, "msgtype=", KeyScan.U8, type, typeMask);
+        if (p < 0) {
+            return 0;
         }
         if (OvsScan.at(s, p) == ')') {
             p++;
