@@ -9,6 +9,8 @@ public final class FlowMask {
     private final FlowKey key;
     private int start;
     private int end;
+    /** The kernel's range for this mask ({@code MaskRange.of}), part of its identity; -1 if unknown. */
+    private int kernelRange = -1;
 
     public FlowMask() {
         this.key = new FlowKey();
@@ -29,6 +31,26 @@ public final class FlowMask {
 
     public int end() {
         return end;
+    }
+
+    /**
+     * The range the Linux datapath would give this mask in its own key layout (packed start/end bytes,
+     * see {@code ovsj.odp.codec.MaskRange}), or -1. Two masks with the same bits but different kernel
+     * ranges are different masks, as in {@code mask_equal}.
+     */
+    public int kernelRange() {
+        return kernelRange;
+    }
+
+    public FlowMask kernelRange(int packed) {
+        this.kernelRange = packed;
+        return this;
+    }
+
+    /** Whether {@code m} is the same mask: same kernel range, same bits over the same word range. */
+    public boolean sameAs(FlowMask m) {
+        return m.kernelRange == kernelRange && m.start == start && m.end == end
+                && key.equalsRange(m.key, start, end);
     }
 
     /** Recomputes the range after the bits changed. */
@@ -59,7 +81,8 @@ public final class FlowMask {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FlowMask m && m.start == start && m.end == end && key.equals(m.key);
+        return o instanceof FlowMask m && m.kernelRange == kernelRange && m.start == start && m.end == end
+                && key.equals(m.key);
     }
 
     @Override

@@ -44,14 +44,6 @@ class DpctlCommandsVectorsTest {
         UNSUPPORTED.put("k044", "no tunnel vports (vxlan)");
         UNSUPPORTED.put("k045", "no tunnel vports (geneve)");
         UNSUPPORTED.put("k057", "no host network devices: d0 does not exist to be deleted");
-        String masks = "the datapath's mask count and mask hits differ from Linux's: ovsj ranges a mask by its"
-                + " non-zero words, so the UDP/TCP and ARP flows of k062-k066 share one mask where Linux has two"
-                + " (docs/ARCHITECTURE.md); lookups, flows and cache hits agree";
-        UNSUPPORTED.put("k077", masks);
-        UNSUPPORTED.put("k078", masks);
-        UNSUPPORTED.put("k115", masks);
-        UNSUPPORTED.put("k134", masks);
-        UNSUPPORTED.put("k171", masks);
         UNSUPPORTED.put("k141", "no connection tracker: the conntrack table is empty");
         UNSUPPORTED.put("k142", "no connection tracker: the conntrack table is empty");
         UNSUPPORTED.put("k143", "no connection tracker: the conntrack table is empty");

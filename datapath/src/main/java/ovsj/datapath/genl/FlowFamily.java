@@ -136,7 +136,7 @@ public final class FlowFamily extends GenlFamily {
             return err;
         }
         Ufid ufid = ufid(req, log);
-        FlowMask mask = new FlowMask(maskBits);
+        FlowMask mask = new FlowMask(maskBits).kernelRange(parsers.get().maskRange());
         FlowKey masked = new FlowKey();
         masked.mask(key, mask);
         int[] aerr = new int[1];

@@ -363,7 +363,7 @@ public final class FlowTable {
             ma.refCounts[i]++;
             return ma.masks[i];
         }
-        FlowMask copy = new FlowMask(mask.key()); // the table owns its masks: callers reuse theirs
+        FlowMask copy = new FlowMask(mask.key()).kernelRange(mask.kernelRange()); // the table owns its masks: callers reuse theirs
         maskArray = ma.withAdded(copy, cpus); // volatile store publishes the new array and the copy
         return copy;
     }

@@ -54,12 +54,11 @@ final class MaskArray {
 
     // ---- writer side (under the table's lock) -------------------------------------------------------
 
-    /** {@code flow_mask_find}: the index of a mask with the same range and bits, or -1. */
+    /** {@code flow_mask_find}: the index of a mask with the same ranges and bits, or -1. */
     int find(FlowMask m) {
         for (int i = 0; i < masks.length; i++) {
             FlowMask t = masks[i];
-            if (t.start() == m.start() && t.end() == m.end()
-                    && t.key().equalsRange(m.key(), m.start(), m.end())) {
+            if (t.sameAs(m)) {
                 return i;
             }
         }

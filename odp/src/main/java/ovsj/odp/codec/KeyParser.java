@@ -59,6 +59,7 @@ public final class KeyParser {
     /** Attribute bits of the last parsed key and mask (for tests and diagnostics). */
     private long keyAttrs;
     private long maskAttrs;
+    private int maskRange;
 
     /**
      * {@code ovs_nla_get_match}: parses the KEY nest whose header is at {@code buf[keyAttr]} and, if
@@ -132,6 +133,7 @@ public final class KeyParser {
             }
         }
         maskAttrs = mattrs[0];
+        maskRange = mask == null ? 0 : MaskRange.of(maskAttrs, mask, maskAttr < 0 && key.tunProto() != 0);
         return MatchValidator.validate(key, mask, keyAttrs, maskAttrs, log) ? 0 : -EINVAL;
     }
 
@@ -141,6 +143,11 @@ public final class KeyParser {
 
     public long maskAttrs() {
         return maskAttrs;
+    }
+
+    /** The last parsed mask's range in the kernel's {@code sw_flow_key}, packed as {@link MaskRange#of}. */
+    public int maskRange() {
+        return maskRange;
     }
 
     // ---- __parse_flow_nlattrs ---------------------------------------------------------------
