@@ -34,13 +34,7 @@ class DpctlFlowVectorsTest {
     /** Row id → why ovsj differs (rows that differ and are not listed fail the test). */
     static final Map<String, String> KNOWN = new LinkedHashMap<>();
 
-    static {
-        String nsh = "ovsj's parser accepts nsh(...) keys; OVS 3.1's always ends them in a syntax error"
-                + " (OdpFlowParse, on purpose)";
-        KNOWN.put("f0211", nsh);
-        KNOWN.put("f0212", nsh);
-        KNOWN.put("f0308", nsh);
-    }
+    // Empty: nsh(...) keys, which OVS 3.1 fails to parse, fail the same way in ovsj dpctl.
 
     private static final Pattern KEY32 = Pattern.compile("key32\\(([0-9a-f]{2}) ([0-9a-f]{2})/([0-9a-f]{2}) ([0-9a-f]{2})\\)");
 

@@ -22,9 +22,10 @@ import ovsj.odp.uapi.KeyAttr;
  * {@code odp_flow_from_string}'s own output. A mask with no attributes means "no MASK attribute":
  * {@code ovs-dpctl} then sends none.
  *
- * <p>Unlike OVS 3.1, whose {@code nsh(...)} always ends in a syntax error (after parsing it, the
- * parser falls through to the {@code encap(} case and fails), {@code nsh(...)} parses, and accepts the
- * {@code ttl=} field it prints.
+ * <p>{@code nsh(...)}: OVS 3.1's parser always ends it in a syntax error (after parsing it, it falls
+ * through to the {@code encap(} case and fails), in keys and in {@code set(nsh(...))} alike, and
+ * {@code ovs-dpctl} users see exactly that error: {@link #parse} reproduces it. {@link #parseWithNsh}
+ * parses {@code nsh(...)} as it is printed ({@code ttl=} included) for callers that want the keys.
  */
 public final class OdpFlowParse {
     /** {@code MAX_ODP_NESTED}. */
@@ -33,12 +34,18 @@ public final class OdpFlowParse {
     private final String s;
     private final PortNames names;
     private final KeyScan.Scanner port;
+    private final boolean acceptNsh;
     int depth;
 
     OdpFlowParse(String s, PortNames names) {
+        this(s, names, false);
+    }
+
+    OdpFlowParse(String s, PortNames names, boolean acceptNsh) {
         this.s = s;
         this.names = names;
         this.port = KeyScan.port(names);
+        this.acceptNsh = acceptNsh;
     }
 
     /**
@@ -49,9 +56,19 @@ public final class OdpFlowParse {
      * @throws OdpParseException with OVS's "syntax error at ..." message
      */
     public static int parse(String match, PortNames names, NlWriter key, NlWriter mask) throws OdpParseException {
+        return parse(new OdpFlowParse(match, names, false), key, mask);
+    }
+
+    /** {@link #parse}, but {@code nsh(...)} keys parse instead of ending in OVS 3.1's syntax error. */
+    public static int parseWithNsh(String match, PortNames names, NlWriter key, NlWriter mask)
+            throws OdpParseException {
+        return parse(new OdpFlowParse(match, names, true), key, mask);
+    }
+
+    private static int parse(OdpFlowParse p, NlWriter key, NlWriter mask) throws OdpParseException {
         NlWriter k = new NlWriter(256);
         NlWriter m = new NlWriter(256);
-        parseUnfiltered(match, names, k, m);
+        p.parseAll(k, m);
         excludePacketType(k.buffer(), k.position(), key);
         excludePacketType(m.buffer(), m.position(), mask);
         return 0;
@@ -60,29 +77,32 @@ public final class OdpFlowParse {
     /** {@code odp_flow_from_string} alone, without {@code dpif-netlink}'s packet-type rewrite. */
     public static int parseUnfiltered(String match, PortNames names, NlWriter key, NlWriter mask)
             throws OdpParseException {
-        OdpFlowParse p = new OdpFlowParse(match, names);
+        return new OdpFlowParse(match, names, false).parseAll(key, mask);
+    }
+
+    private int parseAll(NlWriter key, NlWriter mask) throws OdpParseException {
         int keyMark = key.position();
         int maskMark = mask.position();
         int pos = 0;
         for (;;) {
-            pos += OvsScan.span(match, pos, OvsScan.DELIMITERS);
-            if (pos >= match.length()) {
+            pos += OvsScan.span(s, pos, OvsScan.DELIMITERS);
+            if (pos >= s.length()) {
                 return 0;
             }
-            int r = OdpUfid.parse(match.substring(pos), new byte[16]);
+            int r = OdpUfid.parse(s.substring(pos), new byte[16]);
             if (r < 0) {
                 key.rewind(keyMark);
                 mask.rewind(maskMark);
-                throw new OdpParseException("syntax error at " + match.substring(pos), EINVAL);
+                throw new OdpParseException("syntax error at " + s.substring(pos), EINVAL);
             } else if (r > 0) {
                 pos += r;
-                pos += OvsScan.at(match, pos) == ' ' ? 1 : 0;
+                pos += OvsScan.at(s, pos) == ' ' ? 1 : 0;
             }
-            r = p.attr(pos, key, mask);
+            r = attr(pos, key, mask);
             if (r < 0) {
                 key.rewind(keyMark);
                 mask.rewind(maskMark);
-                throw new OdpParseException("syntax error at " + match.substring(pos), -r);
+                throw new OdpParseException("syntax error at " + s.substring(pos), -r);
             }
             pos += r;
         }
@@ -248,11 +268,19 @@ public final class OdpFlowParse {
                 || (r = struct(pos, "packet_type(", KeyAttr.PACKET_TYPE, 4, key, mask,
                         f("ns=", 0, KeyScan.BE16), f("id=", 2, KeyScan.BE16))) != 0
                 || (r = single(pos, "ipv6_exthdrs(", KeyAttr.IPV6_EXTHDRS, 2, KeyScan.U16, false, key, mask)) != 0
-                || (r = TunnelParse.nsh(this, s, pos, key, mask)) != 0
+                || (r = nsh(pos, key, mask)) != 0
                 || (r = encap(pos, key, mask)) != 0) {
             return r;
         }
         return -EINVAL;
+    }
+
+    /** {@code nsh(...)}: parsed only when asked for; OVS 3.1 fails on it after parsing it. */
+    private int nsh(int pos, NlWriter key, NlWriter mask) {
+        if (!acceptNsh && OvsScan.startsWith(s, pos, "nsh(")) {
+            return -EINVAL;
+        }
+        return TunnelParse.nsh(this, s, pos, key, mask);
     }
 
     /** {@code vlan(...)}: the TCI starts with the CFI bit set in key and mask. */

@@ -128,7 +128,7 @@ class OdpTextTest {
     static String key(String text, boolean verbose) throws OdpParseException {
         NlWriter k = new NlWriter(256);
         NlWriter m = new NlWriter(256);
-        OdpFlowParse.parse(text, null, k, m);
+        OdpFlowParse.parseWithNsh(text, null, k, m);
         return OdpFlowFormat.format(k.buffer(), 0, k.position(), m.buffer(), 0, m.position(), null, verbose);
     }
 
@@ -164,6 +164,18 @@ class OdpTextTest {
         assertThat(key("ipv6_exthdrs(0/0)", false)).isEmpty();
         assertThat(key("ipv6_exthdrs(0/0)", true)).isEqualTo("ipv6_exthdrs(0/0)");
         assertThat(key("ipv6_exthdrs(0x10)", true)).isEqualTo("ipv6_exthdrs(0x10)");
+    }
+
+    @Test
+    void nshKeysFailAsInOvs31UnlessAskedFor() throws OdpParseException {
+        String text = "in_port(1),eth(),eth_type(0x894f),nsh(np=1,spi=0x100,si=255)";
+        assertThatThrownBy(() -> OdpFlowParse.parse(text, null, new NlWriter(256), new NlWriter(256)))
+                .isInstanceOf(OdpParseException.class).hasMessage("syntax error at nsh(np=1,spi=0x100,si=255)");
+        NlWriter k = new NlWriter(256);
+        NlWriter m = new NlWriter(256);
+        OdpFlowParse.parseWithNsh(text, null, k, m);
+        assertThat(OdpFlowFormat.format(k.buffer(), 0, k.position(), m.buffer(), 0, m.position(), null, false))
+                .isEqualTo("in_port(1),eth(),eth_type(0x894f),nsh(np=1,spi=0x100,si=255)");
     }
 
     @Test
