@@ -6,6 +6,7 @@ import ovsj.datapath.Datapath;
 import ovsj.datapath.DumpMode;
 import ovsj.datapath.OvsDatapath;
 import ovsj.datapath.table.DumpCursor;
+import ovsj.datapath.table.FlowTable;
 import ovsj.datapath.table.Flow;
 import ovsj.netlink.ExtAck;
 import ovsj.netlink.NlMsgHdr;
@@ -342,10 +343,14 @@ public final class FlowFamily extends GenlFamily {
         DumpMode mode = ovs.dumpMode();
         DumpCursor cursor = (DumpCursor) state.cursor;
         int batchStart = batch.position();
+        long touched = state.args[3];
         while (true) {
             Flow flow = dp.table().dumpNext(cursor);
             if (flow == null) {
                 break;
+            }
+            if (PREFETCH > 0) {
+                touched = FlowTable.prefetch(cursor, touched, PREFETCH);
             }
             int msg = batch.position();
             if (FlowMessages.fillInfo(batch, flow, req.dpIfindex(), req.portId(), req.seq(), NlMsgHdr.F_MULTI,
@@ -355,6 +360,10 @@ public final class FlowFamily extends GenlFamily {
             }
             FlowMessages.setType(batch, msg, id());
         }
+        state.args[3] = touched; // where the look-ahead stands, and a sum that keeps its loads alive
         return batch.position() - batchStart;
     }
+
+    /** How many buckets ahead of the cursor a dump touches the flows it will read next (0: off). */
+    static final int PREFETCH = Integer.getInteger("ovsj.dump.prefetch", 8);
 }

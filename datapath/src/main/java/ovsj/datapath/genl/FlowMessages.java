@@ -110,15 +110,34 @@ public final class FlowMessages {
         }
     }
 
-    /** The seed: copy the parts of the cached match the flags ask for, building it on first use. */
+    /**
+     * The seed: copy the parts of the cached match the flags ask for. A flow's first dump encodes the
+     * match straight into the batch and keeps a copy of those bytes (one exact-size allocation); when
+     * the whole match does not fit the batch (a terse message may still fit) it is built aside.
+     */
     static void putCachedMatch(NlWriter w, Flow flow, int ufidFlags, Datapath dp) {
         byte[] cache = flow.matchCache();
         if (cache == null) {
-            byte[] built = buildMatchCache(flow);
-            cache = flow.publishMatchCache(built);
-            if (cache == built && dp != null) {
-                dp.matchCacheBytes.addAndGet(cache.length);
+            if (w.overflowed()) {
+                return; // the message is lost already: fillInfo rewinds
             }
+            int at = w.position();
+            putMatch(w, flow, 0);
+            byte[] built;
+            if (w.overflowed()) {
+                w.rewind(at);
+                NlWriter aside = new NlWriter(512);
+                putMatch(aside, flow, 0);
+                built = aside.toByteArray();
+            } else {
+                built = java.util.Arrays.copyOfRange(w.buffer(), at, w.position());
+                if (fillKey(flow, ufidFlags) == flow.hasUfid() && fillMask(ufidFlags)) {
+                    publish(flow, built, dp);
+                    return; // what was asked for is what was just written
+                }
+                w.rewind(at);
+            }
+            cache = publish(flow, built, dp);
         }
         int ident = NlAttr.align(NlAttr.len(cache, 0));
         int keyLen = flow.hasUfid() ? NlAttr.align(NlAttr.len(cache, ident)) : 0;
@@ -132,11 +151,12 @@ public final class FlowMessages {
         }
     }
 
-    /** {@code [identifier][masked key (UFID flows)][mask]}, exactly as {@link #putMatch} writes them. */
-    public static byte[] buildMatchCache(Flow flow) {
-        NlWriter cw = new NlWriter(512);
-        putMatch(cw, flow, 0);
-        return cw.toByteArray();
+    private static byte[] publish(Flow flow, byte[] built, Datapath dp) {
+        byte[] cache = flow.publishMatchCache(built);
+        if (cache == built && dp != null) {
+            dp.matchCacheBytes.addAndGet(built.length);
+        }
+        return cache;
     }
 
     /** {@code ovs_flow_cmd_fill_stats}: USED once hit, STATS once counted, TCP_FLAGS if any. */

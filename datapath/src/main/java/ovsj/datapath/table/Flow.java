@@ -126,4 +126,19 @@ public final class Flow extends FlowStats {
     public void clearMatchCache() {
         MATCH_CACHE.setRelease(this, (byte[]) null);
     }
+
+    /** Loads the first line of everything a dump reads of this flow (see {@link FlowTable#prefetch}). */
+    int touch() {
+        byte[] acts = (byte[]) ACTIONS.getOpaque(this);
+        byte[] cache = (byte[]) MATCH_CACHE.getOpaque(this);
+        if (cache != null) {
+            // The cache spans several lines: its last one too (the hardware streams the middle).
+            return hash + acts.length + cache[cache.length - 1];
+        }
+        // Serializing reads the key's words over the mask's range (and the UFID, or the unmasked key).
+        long[] w = key.words();
+        FlowMask m = mask;
+        long words = m.end() > m.start() ? w[m.start()] + w[m.end() - 1] : w.length;
+        return hash + acts.length + (int) words + (ufid != null ? ufid.length() : unmaskedKey.words().length);
+    }
 }

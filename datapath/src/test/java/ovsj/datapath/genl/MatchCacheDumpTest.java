@@ -1,0 +1,103 @@
+package ovsj.datapath.genl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static ovsj.datapath.genl.FamilyClient.ACK;
+import static ovsj.datapath.genl.FamilyClient.DUMP;
+import static ovsj.datapath.genl.FamilyClient.error;
+
+import java.util.HexFormat;
+import java.util.List;
+
+import ovsj.datapath.DumpMode;
+import ovsj.netlink.NlMsgHdr;
+import ovsj.netlink.NlWriter;
+import ovsj.netlink.Wire;
+import ovsj.odp.text.OdpActionsParse;
+import ovsj.odp.text.OdpFlowParse;
+import ovsj.odp.uapi.FlowAttr;
+import ovsj.odp.uapi.FlowCmd;
+import ovsj.odp.uapi.Families;
+import ovsj.odp.uapi.UfidFlags;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's match cache is invisible on the wire: whatever the first dump of a flow asks for (terse or
+ * full, in a batch with room or not), every dump in match-cache mode gives the bytes a serializing
+ * datapath gives, and the look-ahead that touches flows ahead of the cursor changes nothing either.
+ */
+class MatchCacheDumpTest {
+    static final int FLOWS = 3000; // about 35 batches of full flow messages
+    static final int TERSE = UfidFlags.OMIT_KEY | UfidFlags.OMIT_MASK | UfidFlags.OMIT_ACTIONS;
+
+    private static void addFlows(FamilyClient c, int dp) throws Exception {
+        for (int i = 0; i < FLOWS; i++) {
+            int n = i;
+            NlWriter key = new NlWriter(256);
+            NlWriter mask = new NlWriter(256);
+            OdpFlowParse.parse("in_port(1),eth(),eth_type(0x0800),ipv4(src=10." + (n >> 16) + "." + ((n >> 8) & 255)
+                    + "." + (n & 255) + ",proto=17),udp(dst=53)", null, key, mask);
+            NlWriter acts = new NlWriter(64);
+            OdpActionsParse.parse(n % 3 == 0 ? "set(ipv4(ttl=9)),2" : "2", null, acts);
+            List<byte[]> r = c.send(Families.FLOW_FAMILY, FlowCmd.NEW, ACK, dp, w -> {
+                int k = w.beginNest(FlowAttr.KEY);
+                w.putRaw(key.buffer(), 0, key.position());
+                w.endNest(k);
+                int m = w.beginNest(FlowAttr.MASK);
+                w.putRaw(mask.buffer(), 0, mask.position());
+                w.endNest(m);
+                int a = w.beginNest(FlowAttr.ACTIONS);
+                w.putRaw(acts.buffer(), 0, acts.position());
+                w.endNest(a);
+                if (n % 5 != 0) { // some flows are identified by their key instead
+                    FamilyClient.u32s(w, FlowAttr.UFID, n, 0x5eed, n * 7, 0xc0ffee);
+                }
+            });
+            assertThat(error(r)).as("flow %d", n).isZero();
+        }
+    }
+
+    /** One dump's messages, their sequence numbers zeroed (each dump request has its own). */
+    private static List<String> dump(FamilyClient c, int dp, int ufidFlags) {
+        return FamilyClient.assertFullBatches(c.datagrams(Families.FLOW_FAMILY, FlowCmd.GET, DUMP, dp, w -> {
+            if (ufidFlags != 0) {
+                w.putU32(FlowAttr.UFID_FLAGS, ufidFlags);
+            }
+        })).stream().map(m -> {
+            Wire.putU32(m, NlMsgHdr.SEQ_OFFSET, 0);
+            return HexFormat.of().formatHex(m);
+        }).toList();
+    }
+
+    @Test
+    void everyDumpInMatchCacheModeGivesTheSerializedBytes() throws Exception {
+        FamilyClient c = new FamilyClient(1);
+        int dp = c.newDp("dp0", 0);
+        addFlows(c, dp);
+        List<String> full = dump(c, dp, 0);
+        List<String> terse = dump(c, dp, TERSE);
+        List<String> noMask = dump(c, dp, UfidFlags.OMIT_MASK);
+        assertThat(full).hasSize(FLOWS);
+
+        c.ovs.setDumpMode(DumpMode.MATCH_CACHE);
+        // First dump terse: the caches are built but not what this dump sends.
+        assertThat(dump(c, dp, TERSE)).containsExactlyElementsOf(terse);
+        assertThat(c.ovs.net().datapath(dp).matchCacheBytes.get()).isGreaterThan(FLOWS * 100L);
+        assertThat(dump(c, dp, 0)).containsExactlyElementsOf(full);
+        assertThat(dump(c, dp, UfidFlags.OMIT_MASK)).containsExactlyElementsOf(noMask);
+        assertThat(dump(c, dp, 0)).containsExactlyElementsOf(full);
+    }
+
+    @Test
+    void aFirstFullDumpBuildsCachesThatLaterDumpsCopy() throws Exception {
+        FamilyClient c = new FamilyClient(1);
+        int dp = c.newDp("dp0", 0);
+        addFlows(c, dp);
+        List<String> full = dump(c, dp, 0);
+        List<String> terse = dump(c, dp, TERSE);
+
+        c.ovs.setDumpMode(DumpMode.MATCH_CACHE);
+        assertThat(dump(c, dp, 0)).containsExactlyElementsOf(full);
+        assertThat(dump(c, dp, TERSE)).containsExactlyElementsOf(terse);
+        assertThat(dump(c, dp, 0)).containsExactlyElementsOf(full);
+    }
+}
