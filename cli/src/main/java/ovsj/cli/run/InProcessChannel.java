@@ -41,9 +41,12 @@ public final class InProcessChannel implements NetlinkChannel, HandlerSocket {
         this.conn = conn;
     }
 
-    /** Opens a connection of {@code transport} named {@code comm} (the kernel log's process name). */
+    /**
+     * Opens a connection of {@code transport} named {@code comm} (the kernel log's process name), with
+     * paced dumps: a revalidator's dump holds one batch at a time, as from a kernel socket.
+     */
     public static InProcessChannel open(InProcessTransport transport, String comm) {
-        return new InProcessChannel(transport.open(comm));
+        return new InProcessChannel(transport.open(comm).pacedDumps(true));
     }
 
     @Override
@@ -57,10 +60,17 @@ public final class InProcessChannel implements NetlinkChannel, HandlerSocket {
         }
     }
 
-    /** The next queued datagram (replies first, then upcalls), or null. */
+    /**
+     * The next queued datagram (replies first — a paced dump's next batch made on demand, as
+     * {@code netlink_recvmsg} runs the dump — then upcalls), or null.
+     */
     private byte[] next() {
         synchronized (replies) {
             byte[] r = replies.poll();
+            if (r == null && conn.dumpPending()) {
+                replies.addAll(conn.continueDump());
+                r = replies.poll();
+            }
             if (r != null) {
                 return r;
             }

@@ -24,6 +24,7 @@ public final class GenlServer {
     private static final int ENOENT = 2;
     private static final int EOPNOTSUPP = 95;
     private static final int EINTR = 4;
+    private static final int EBUSY = 16;
     /** Where dynamically assigned family ids start (nlctrl is 0x10; these mirror the recording). */
     public static final int FIRST_DYNAMIC_ID = 0x20;
 
@@ -116,10 +117,29 @@ public final class GenlServer {
             if (!op.dumpit()) {
                 return -EOPNOTSUPP;
             }
+            if (sock.dumpPending()) {
+                return -EBUSY; // netlink_dump_start: one dump at a time per socket
+            }
+            if (sock.pacedDumps()) {
+                // The dump outlives this call: it keeps its own copy of the request.
+                buf = java.util.Arrays.copyOfRange(buf, msg, msg + msgLen);
+                attrsOff -= msg;
+                msg = 0;
+                ack = new ExtAck();
+            }
             // GENL_DONT_VALIDATE_DUMP: attributes are indexed without policy checks.
             GenlParser.parse(buf, attrsOff, attrsLen, new AttrPolicy[family.maxAttr() + 1], attrs, msg,
                     new ExtAck(), KernelLog.NONE, sock.comm());
-            runDump(sock, family, new GenlRequest(sock, buf, msg, attrs, ack, klog));
+            Dump d = new Dump(sock, family, new GenlRequest(sock, buf, msg, attrs, ack, klog));
+            if (sock.pacedDumps()) {
+                if (d.next()) {
+                    sock.pendingDump(d);
+                }
+            } else {
+                while (d.next()) {
+                    // to the end, within this request
+                }
+            }
             return -EINTR;
         }
         if (!op.doit()) {
@@ -133,31 +153,41 @@ public final class GenlServer {
     }
 
     /**
-     * {@code netlink_dump}: batches until the family has nothing more, then NLMSG_DONE. The ovs
-     * families end with an empty call, so DONE goes alone; a family whose last call also wrote
-     * messages gets DONE appended to that batch when it fits, as the kernel does.
+     * {@code netlink_dump}: one batch per {@link #next} until the family has nothing more, then
+     * NLMSG_DONE. The ovs families end with an empty call, so DONE goes alone; a family whose last call
+     * also wrote messages gets DONE appended to that batch when it fits, as the kernel does.
      */
-    private void runDump(NlSocket sock, GenlFamily family, GenlRequest req) {
-        DumpState state = new DumpState();
-        byte[] batch = new byte[sock.dumpBatchBytes()];
-        NlWriter w = new NlWriter(batch, batch.length);
-        int r;
-        while (true) {
-            w.reset();
-            r = family.dumpit(req, state, w);
-            if (r <= 0) {
-                break;
-            }
-            sock.send(batch, 0, w.position());
-            if (sock.isClosed()) {
-                return;
-            }
+    private static final class Dump implements NlSocket.DumpContinuation {
+        private final NlSocket sock;
+        private final GenlFamily family;
+        private final GenlRequest req;
+        private final DumpState state = new DumpState();
+        private final byte[] batch;
+        private final NlWriter w;
+
+        Dump(NlSocket sock, GenlFamily family, GenlRequest req) {
+            this.sock = sock;
+            this.family = family;
+            this.req = req;
+            this.batch = new byte[sock.dumpBatchBytes()];
+            this.w = new NlWriter(batch, batch.length);
         }
-        if (w.remaining() < NlMsgErr.DONE_LENGTH) {
-            sock.send(batch, 0, w.position());
+
+        @Override
+        public boolean next() {
             w.reset();
+            int r = family.dumpit(req, state, w);
+            if (r > 0) {
+                sock.send(batch, 0, w.position());
+                return !sock.isClosed();
+            }
+            if (w.remaining() < NlMsgErr.DONE_LENGTH) {
+                sock.send(batch, 0, w.position());
+                w.reset();
+            }
+            NlMsgErr.putDone(w, req.seq(), sock.portId(), r);
+            sock.send(batch, 0, w.position());
+            return false;
         }
-        NlMsgErr.putDone(w, req.seq(), sock.portId(), r);
-        sock.send(batch, 0, w.position());
     }
 }

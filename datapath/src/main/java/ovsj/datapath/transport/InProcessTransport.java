@@ -84,10 +84,34 @@ public final class InProcessTransport {
         }
 
         public List<byte[]> request(byte[] buf, int off, int len) {
+            return collect(() -> handler.receive(sock, buf, off, len));
+        }
+
+        /**
+         * Paced dumps ({@link NlSocket#pacedDumps(boolean)}): a dump request returns its first batch,
+         * {@link #continueDump} each next one.
+         */
+        public Connection pacedDumps(boolean on) {
+            sock.pacedDumps(on);
+            return this;
+        }
+
+        /** Whether a paced dump has batches left for {@link #continueDump}. */
+        public boolean dumpPending() {
+            return sock.dumpPending();
+        }
+
+        /** The pending dump's next batch (with DONE at the end), or nothing if none is pending. */
+        public List<byte[]> continueDump() {
+            return collect(sock::continueDump);
+        }
+
+        /** Runs {@code r} and returns every datagram sent to this socket meanwhile, in order. */
+        private List<byte[]> collect(Runnable r) {
             List<byte[]> out = new ArrayList<>();
             replies = out;
             try {
-                handler.receive(sock, buf, off, len);
+                r.run();
             } finally {
                 synchronized (out) {
                     replies = null;

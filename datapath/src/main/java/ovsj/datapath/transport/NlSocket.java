@@ -14,6 +14,15 @@ public final class NlSocket {
     private final DatagramSink sink;
     private final String comm;
     private volatile boolean closed;
+    private volatile boolean pacedDumps;
+    /** The dump waiting for its reader (paced sockets only); touched by the socket's reader only. */
+    private DumpContinuation pendingDump;
+
+    /** The rest of a dump: {@link #next} sends its next batch (or NLMSG_DONE) to the socket. */
+    public interface DumpContinuation {
+        /** Sends the next batch; false once the dump has ended (NLMSG_DONE sent). */
+        boolean next();
+    }
 
     public NlSocket(int portId, DatagramSink sink, String comm) {
         if (portId == 0) {
@@ -48,6 +57,43 @@ public final class NlSocket {
     /** Sends one datagram to the socket's owner; false if it was dropped (closed, or no room). */
     public boolean send(byte[] buf, int off, int len) {
         return !closed && sink.deliver(buf, off, len);
+    }
+
+    /**
+     * Paced dumps, as the kernel runs them: a dump request sends its first batch at once and each later
+     * batch only when the reader asks ({@link #continueDump}, the kernel's {@code netlink_recvmsg}
+     * calling {@code netlink_dump}), so a reader holds one batch at a time instead of the whole table.
+     * Off by default: the dump then runs to its end within the request.
+     */
+    public NlSocket pacedDumps(boolean on) {
+        this.pacedDumps = on;
+        return this;
+    }
+
+    public boolean pacedDumps() {
+        return pacedDumps;
+    }
+
+    /** Whether a paced dump is waiting for its reader (a new dump gets EBUSY meanwhile). */
+    public boolean dumpPending() {
+        return pendingDump != null;
+    }
+
+    /** Parks the rest of a dump until the reader asks for it. */
+    public void pendingDump(DumpContinuation rest) {
+        this.pendingDump = rest;
+    }
+
+    /** Sends the pending dump's next batch; false if no dump was pending. */
+    public boolean continueDump() {
+        DumpContinuation d = pendingDump;
+        if (d == null) {
+            return false;
+        }
+        if (!d.next()) {
+            pendingDump = null;
+        }
+        return true;
     }
 
     public boolean isClosed() {

@@ -29,7 +29,7 @@ class MatchCacheDumpTest {
     static final int FLOWS = 3000; // about 35 batches of full flow messages
     static final int TERSE = UfidFlags.OMIT_KEY | UfidFlags.OMIT_MASK | UfidFlags.OMIT_ACTIONS;
 
-    private static void addFlows(FamilyClient c, int dp) throws Exception {
+    static void addFlows(FamilyClient c, int dp) throws Exception {
         for (int i = 0; i < FLOWS; i++) {
             int n = i;
             NlWriter key = new NlWriter(256);
