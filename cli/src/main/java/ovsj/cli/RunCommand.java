@@ -2,8 +2,11 @@ package ovsj.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import ovsj.cli.run.RunPorts;
 import ovsj.cli.run.RunSession;
+import ovsj.cli.run.TrafficMix;
 import ovsj.datapath.DumpMode;
 import ovsj.vswitchd.FlowLimit;
 import ovsj.vswitchd.RulesParseException;
@@ -25,8 +28,17 @@ import picocli.CommandLine.Spec;
     description = {
       "Start the daemon with its embedded datapath and default settings.",
       "",
-      "By default: datapath ovsj0 in this process, ports p1 (a pcap port replaying generated UDP"
-          + " traffic, --traffic flows) and p2, p3 (internal), the normal learning switch.",
+      "By default: datapath ovsj0 in this process, the normal learning switch, and ports"
+          + " p1:pcap:in=@sources,loop,p2:pcap:in=@destinations,loop,p3:internal: a generated traffic"
+          + " mix where every host first announces itself (a gratuitous ARP; sources on p1, destinations"
+          + " on p2), then --flows distinct UDP and TCP flows from the sources to the destinations, each"
+          + " flow once a pass plus as many packets again drawn Zipf-distributed (exponent 1.0, seeded):"
+          + " a few flows carry most packets. The switch learns where the hosts are and forwards unicast;"
+          + " each flow is one megaflow.",
+      "",
+      "Status, a line per second (rewritten in place on a terminal): flows current/limit, revalidator"
+          + " dump duration, upcalls/s, hit rate and pkt/s over the last second, and the totals; with"
+          + " 50000 flows or more, a progress bar while their first pass loads. Ctrl-C prints a summary.",
       "Unixctl (ovs-appctl -t PATH COMMAND): upcall/show, upcall/set-flow-limit N,"
           + " upcall/disable-ufid, upcall/enable-ufid, revalidator/wait, revalidator/purge,"
           + " fdb/show, coverage/show, dpif/show-dump-mode, dpif/set-dump-mode MODE, exit,"
@@ -52,12 +64,21 @@ final class RunCommand implements Callable<Integer> {
       description = "Unixctl socket (default: RUNDIR/" + RunDir.UNIXCTL_SOCKET + ").")
   Path unixctl;
 
-  @Option(names = "--pipeline", paramLabel = "normal|rules",
-      description = "Translation: normal (L2 learning switch, default) or rules (--rules FILE).")
-  String pipeline = "normal";
+  @Option(names = "--pipeline", arity = "1..2", paramLabel = "normal|rules FILE",
+      description = "Translation: normal (L2 learning switch, default) or rules FILE (a rule table;"
+          + " also --pipeline rules --rules FILE).")
+  List<String> pipeline;
 
-  @Option(names = "--rules", paramLabel = "FILE", description = "Rule table for --pipeline rules.")
+  @Option(names = "--rules", paramLabel = "FILE", description = "Rule table: the same as --pipeline rules FILE.")
   Path rules;
+
+  @Option(names = "--ports", paramLabel = "SPEC",
+      description = "The ports, a comma-separated list of NAME:internal or NAME:pcap:OPTION[,OPTION...]"
+          + " with OPTION in=FILE (a pcap file replayed into the port; @sources and @destinations are"
+          + " the generated traffic), out=FILE (the frames the port sends), rate=PPS (default --rate),"
+          + " loop. Repeatable. Default: p1:pcap:in=@sources,loop,p2:pcap:in=@destinations,loop,"
+          + "p3:internal (p1, p2, p3 internal with --flows 0).")
+  List<String> ports;
 
   @Option(names = "--handlers", paramLabel = "N", description = "Upcall handler threads (default ${DEFAULT-VALUE}).")
   int handlers = 1;
@@ -84,14 +105,17 @@ final class RunCommand implements Callable<Integer> {
       description = "Embedded datapath's flow dumps: serialize or match-cache (default ${DEFAULT-VALUE}).")
   String dumpMode = DumpMode.MATCH_CACHE.cliName();
 
-  @Option(names = "--traffic", paramLabel = "N",
-      description = "Distinct UDP flows of the built-in traffic, replayed in a loop into p1; 0 = none"
-          + " (default ${DEFAULT-VALUE}).")
-  int traffic = 10_000;
+  @Option(names = "--flows", paramLabel = "K",
+      description = "Distinct flows of the generated traffic, 0 = none (default " + DEFAULT_FLOWS
+          + ", at most " + TrafficMix.MAX_FLOWS + ").")
+  Integer flows;
+
+  @Option(names = "--traffic", paramLabel = "K", hidden = true, description = "The old name of --flows.")
+  Integer traffic;
 
   @Option(names = "--rate", paramLabel = "PPS",
-      description = "Traffic rate in packets per second, 0 = as fast as the datapath takes them"
-          + " (default ${DEFAULT-VALUE}).")
+      description = "Replay rate of the pcap ports (the sources' traffic) in packets per second, 0 = as fast"
+          + " as the datapath takes them (default ${DEFAULT-VALUE}).")
   int rate = 50_000;
 
   @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until stopped).")
@@ -105,31 +129,38 @@ final class RunCommand implements Callable<Integer> {
       description = "Netlink socket the embedded datapath serves (default RUNDIR/nl.sock).")
   Path netlink;
 
+  static final int DEFAULT_FLOWS = 10_000;
+
   @Override
   public Integer call() throws Exception {
     if (handlers < 1 || revalidators < 1 || cpus < 1) {
-      throw new ParameterException(spec.commandLine(), "--handlers, --revalidators and --cpus must be at least 1");
+      throw usage("--handlers, --revalidators and --cpus must be at least 1");
     }
-    if (traffic < 0 || rate < 0 || duration < 0 || maxIdle < 1 || flowLimit < 0 || flowLimit > 0xffff_ffffL) {
-      throw new ParameterException(spec.commandLine(),
-          "--traffic, --rate and --duration must not be negative, --max-idle at least 1,"
-              + " --flow-limit 0..4294967295");
+    if (flows != null && traffic != null && !flows.equals(traffic)) {
+      throw usage("--traffic is the old name of --flows: give one of them");
+    }
+    int k = flows != null ? flows : traffic != null ? traffic : DEFAULT_FLOWS;
+    if (k < 0 || k > TrafficMix.MAX_FLOWS) {
+      throw usage("invalid --flows " + k + ": expected 0 to " + TrafficMix.MAX_FLOWS);
+    }
+    if (rate < 0 || duration < 0 || maxIdle < 1 || flowLimit < 0 || flowLimit > 0xffff_ffffL) {
+      throw usage("--rate and --duration must not be negative, --max-idle at least 1, --flow-limit 0..4294967295");
     }
     if (DumpMode.fromCliName(dumpMode) == null) {
-      throw new ParameterException(spec.commandLine(),
-          "invalid --dump-mode '" + dumpMode + "': expected serialize or match-cache");
+      throw usage("invalid --dump-mode '" + dumpMode + "': expected serialize or match-cache");
     }
-    if (!pipeline.equals("normal") && !pipeline.equals("rules")) {
-      throw new ParameterException(spec.commandLine(), "invalid --pipeline '" + pipeline + "': expected normal or rules");
-    }
-    if (pipeline.equals("rules") && rules == null) {
-      throw new ParameterException(spec.commandLine(), "--pipeline rules needs --rules FILE");
-    }
+    Path rulesFile = rulesFile();
     try {
       FlowLimit.Policy.parse(flowLimitPolicy);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(),
-          "invalid --flow-limit-policy '" + flowLimitPolicy + "': expected ovs or adaptive");
+      throw usage("invalid --flow-limit-policy '" + flowLimitPolicy + "': expected ovs or adaptive");
+    }
+    List<RunPorts.Port> portList;
+    try {
+      portList = ports == null ? RunPorts.defaults(k > 0, true) : RunPorts.parse(ports);
+      RunPorts.check(portList, k, "ovsj0");
+    } catch (IllegalArgumentException e) {
+      throw usage("invalid --ports: " + e.getMessage());
     }
 
     Path dir = RunDir.ensure(runDir != null ? runDir : RunDir.resolve(System.getenv()));
@@ -138,8 +169,9 @@ final class RunCommand implements Callable<Integer> {
     o.unixctl = unixctl != null ? unixctl : dir.resolve(RunDir.UNIXCTL_SOCKET);
     o.netlink = datapathSocket != null ? null : netlink != null ? netlink : dir.resolve(RunDir.NETLINK_SOCKET);
     o.runDir = dir;
-    o.pipeline = pipeline;
-    o.rules = rules;
+    o.pipeline = rulesFile != null ? "rules" : "normal";
+    o.rules = rulesFile;
+    o.ports = portList;
     o.handlers = handlers;
     o.revalidators = revalidators;
     o.flowLimitPolicy = flowLimitPolicy;
@@ -147,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
     o.maxIdleMs = maxIdle;
     o.cpus = cpus;
     o.dumpMode = dumpMode;
-    o.traffic = traffic;
+    o.traffic = k;
     o.ratePps = rate;
     o.durationSec = duration;
     o.version = version();
@@ -158,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       s = RunSession.start(o, out);
     } catch (RulesParseException e) {
-      throw new IllegalStateException("rules " + rules + ": " + e.getMessage(), e);
+      throw new IllegalStateException("rules " + rulesFile + ": " + e.getMessage(), e);
     }
     Thread hook = new Thread(s::close, "ovsj-run-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -167,9 +199,7 @@ final class RunCommand implements Callable<Integer> {
         s.vswitchd().datapathName(),
         datapathSocket != null ? "at " + datapathSocket : "embedded, " + cpus + " cpus, dump mode " + dumpMode,
         s.vswitchd().ports().keySet(), s.vswitchd().pipeline().name(), s.unixctl().path(),
-        ProcessHandle.current().pid(),
-        traffic > 0 ? traffic + " flows of traffic into p1 at " + (rate == 0 ? "full speed" : rate + " pkt/s")
-            : "no traffic");
+        ProcessHandle.current().pid(), s.trafficText());
     out.flush();
     try {
       s.awaitExit();
@@ -182,6 +212,44 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * The rule table, or null for the normal pipeline: {@code --pipeline rules FILE}, {@code --pipeline
+   * rules --rules FILE} or {@code --rules FILE} alone.
+   */
+  private Path rulesFile() {
+    if (pipeline == null) {
+      return rules;
+    }
+    String name = pipeline.get(0);
+    if (pipeline.size() > 2 || (pipeline.size() == 2 && !name.equals("rules"))) {
+      throw usage(pipeline.size() > 2 ? "--pipeline given more than once"
+          : "invalid --pipeline '" + String.join(" ", pipeline) + "': only rules takes a FILE");
+    }
+    switch (name) {
+      case "normal" -> {
+        if (rules != null) {
+          throw usage("--rules FILE is for --pipeline rules, not normal");
+        }
+        return null;
+      }
+      case "rules" -> {
+        Path f = pipeline.size() == 2 ? Path.of(pipeline.get(1)) : rules;
+        if (f == null) {
+          throw usage("--pipeline rules needs a FILE: --pipeline rules FILE");
+        }
+        if (rules != null && !rules.equals(f)) {
+          throw usage("two rule tables: --pipeline rules " + f + " and --rules " + rules);
+        }
+        return f;
+      }
+      default -> throw usage("invalid --pipeline '" + name + "': expected normal or rules FILE");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
   }
 
   private static String version() {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import ovsj.datapath.vport.TxCommands;
 import ovsj.netlink.NlWriter;
 import ovsj.odp.dpif.DpInfo;
 import ovsj.odp.dpif.UnixSocketChannel;
+import ovsj.odp.dpif.VportInfo;
 import ovsj.odp.uapi.VportType;
 import ovsj.odp.unixctl.UnixctlServer;
 import ovsj.odp.unixctl.UnixctlServer.CommandException;
@@ -54,16 +56,27 @@ public final class RunSession implements AutoCloseable {
         public long maxIdleMs = 10_000;
         public int cpus = Math.min(4, Runtime.getRuntime().availableProcessors());
         public String dumpMode = DumpMode.MATCH_CACHE.cliName();
+        /** Flows of the generated traffic ({@link TrafficMix}); 0 = none. */
         public int traffic = 10_000;
-        public int rounds = 3;
+        /** Frames per flow and pass of the generated traffic, on average. */
+        public int rounds = 2;
+        /** Whether the default ports replay the generated traffic in a loop. */
         public boolean loop = true;
+        /** Default rate of the pcap ports, packets per second (0 = as fast as the datapath takes them). */
         public int ratePps = 50_000;
+        /** The ports ({@code --ports}); null = {@link RunPorts#defaults}. */
+        public List<RunPorts.Port> ports;
+        /** A progress bar while the first pass offers the flows, from this many flows on. */
+        public int loadingMinFlows = LOADING_MIN_FLOWS;
         public long durationSec;
         public String datapathName = "ovsj0";
         public String version = "0";
         /** Whether the status line is rewritten in place (a terminal) or printed as lines. */
         public boolean inPlace;
     }
+
+    /** From this many generated flows on, a progress bar shows their loading. */
+    public static final int LOADING_MIN_FLOWS = 50_000;
 
     /** What a run did, at its end (or now). */
     public record Summary(long seconds, long flowsNow, long flowsMax, long flowsInstalled, long upcalls,
@@ -87,6 +100,12 @@ public final class RunSession implements AutoCloseable {
     private Vswitchd vswitchd;
     private UnixctlServer ctl;
     private Path trafficFile;
+    private Path destinationsFile;
+    private TrafficMix mix;
+    private List<RunPorts.Port> ports;
+    private String sourcesPort;
+    private long trafficWriteNs;
+    private long trafficStartNs;
     private Thread status;
     private long startNs;
     private volatile Summary last;
@@ -110,8 +129,19 @@ public final class RunSession implements AutoCloseable {
         return ctl;
     }
 
+    /** The generated sources' traffic file, or null. */
     public Path trafficFile() {
         return trafficFile;
+    }
+
+    /** The generated traffic, or null. */
+    public TrafficMix traffic() {
+        return mix;
+    }
+
+    /** The ports of the run, as created. */
+    public List<RunPorts.Port> ports() {
+        return ports;
     }
 
     /** Starts a run; on failure everything started is taken down again. */
@@ -170,26 +200,51 @@ public final class RunSession implements AutoCloseable {
 
         Vswitchd.Config cfg = new Vswitchd.Config().datapath(o.datapathName).pipeline(pipeline)
                 .handlers(o.handlers).revalidators(o.revalidators).flowLimit(fl).maxIdleMs(o.maxIdleMs);
-        if (o.traffic > 0) {
+        ports = o.ports != null ? o.ports : RunPorts.defaults(o.traffic > 0, o.loop);
+        RunPorts.check(ports, o.traffic, o.datapathName);
+        if (ports.stream().anyMatch(RunPorts.Port::generated)) {
             Files.createDirectories(o.runDir);
-            trafficFile = o.runDir.resolve("traffic-" + ProcessHandle.current().pid() + "-"
-                    + Long.toHexString(System.nanoTime()) + ".pcap");
-            TrafficPcap.write(trafficFile, o.traffic, o.rounds);
-            cfg.port("p1", PcapDevice.OVS_VPORT_TYPE_PCAP, pcapOptions(trafficFile.toAbsolutePath(), o.ratePps, o.loop));
-        } else {
-            cfg.port("p1", VportType.INTERNAL, null);
+            String stem = "traffic-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+            trafficFile = o.runDir.resolve(stem + "-sources.pcap");
+            destinationsFile = o.runDir.resolve(stem + "-destinations.pcap");
+            long t0 = System.nanoTime();
+            mix = TrafficMix.write(trafficFile, destinationsFile, o.traffic, o.rounds);
+            trafficWriteNs = System.nanoTime() - t0;
+            sourcesPort = ports.stream().filter(p -> RunPorts.SOURCES.equals(p.input())).map(RunPorts.Port::name)
+                    .findFirst().orElse(null);
         }
-        cfg.port("p2", VportType.INTERNAL, null).port("p3", VportType.INTERNAL, null);
+        for (RunPorts.Port p : ports) {
+            if (p.type() == RunPorts.Type.INTERNAL) {
+                cfg.port(p.name(), VportType.INTERNAL, null);
+            } else {
+                cfg.port(p.name(), PcapDevice.OVS_VPORT_TYPE_PCAP, pcapOptions(p));
+            }
+        }
         vswitchd = Vswitchd.start(opener, cfg);
+        trafficStartNs = System.nanoTime();
 
         registerCommands();
         ctl.start();
         status = Thread.ofPlatform().daemon().name("ovsj-run-status").start(this::statusLoop);
     }
 
-    static byte[] pcapOptions(Path input, int ratePps, boolean loop) {
-        NlWriter w = new NlWriter(256);
-        new PcapOptions(input.toString(), null, ratePps, loop).put(w);
+    /** A pcap port's options: generated inputs by their file, paths absolute, the rate defaulted. */
+    private byte[] pcapOptions(RunPorts.Port p) {
+        String in = null;
+        long rate = p.ratePps();
+        if (RunPorts.SOURCES.equals(p.input())) {
+            in = trafficFile.toAbsolutePath().toString();
+        } else if (RunPorts.DESTINATIONS.equals(p.input())) {
+            in = destinationsFile.toAbsolutePath().toString();
+            if (rate < 0) {
+                rate = mix.destinationRate(o.ratePps);
+            }
+        } else if (p.input() != null) {
+            in = Path.of(p.input()).toAbsolutePath().toString();
+        }
+        String out = p.output() == null ? null : Path.of(p.output()).toAbsolutePath().toString();
+        NlWriter w = new NlWriter(4096);
+        new PcapOptions(in, out, (int) (rate < 0 ? o.ratePps : rate), p.loop()).put(w);
         return Arrays.copyOf(w.buffer(), w.position());
     }
 
@@ -276,36 +331,40 @@ public final class RunSession implements AutoCloseable {
 
     // ---- status -----------------------------------------------------------------------------------
 
+    /**
+     * A status line a second; before it, while the first pass of a large generated traffic offers its
+     * flows, a progress bar (four times a second in place, a line a second otherwise), then one line
+     * saying how long the loading took.
+     */
     private void statusLoop() {
-        long prevPackets = -1;
-        long prevUpcalls = 0;
+        boolean loading = loadingShown();
+        Summary prev = null;
+        long prevNs = trafficStartNs;
         long next = System.nanoTime();
         while (exit.getCount() > 0) {
-            next += 1_000_000_000L;
+            next += loading && o.inPlace ? 250_000_000L : 1_000_000_000L;
             try {
                 long wait = next - System.nanoTime();
                 if (wait > 0 && exit.await(wait, TimeUnit.NANOSECONDS)) {
                     break;
                 }
                 Summary s = summary();
-                long packets = s.hit() + s.missed();
-                long pps = prevPackets < 0 ? packets : packets - prevPackets;
-                long ups = s.upcalls() - prevUpcalls;
-                prevPackets = packets;
-                prevUpcalls = s.upcalls();
-                String line = String.format(Locale.ROOT,
-                        "%4ds  flows %d/%d  dump %dms  upcalls %d (%d/s)  hit %d  missed %d  lost %d"
-                                + "  hit rate %.1f%%  %d pkt/s",
-                        s.seconds(), s.flowsNow(), s.limit(), s.dumpDurationMs(), s.upcalls(), ups, s.hit(),
-                        s.missed(), s.lost(), packets == 0 ? 0.0 : 100.0 * s.hit() / packets, pps);
-                synchronized (out) {
-                    if (o.inPlace) {
-                        out.print("\r\033[K" + line);
-                    } else {
-                        out.println(line);
+                long now = System.nanoTime();
+                if (loading) {
+                    long replayed = replayed();
+                    if (replayed < mix.sourceFrames()) {
+                        print(StatusLine.loading(mix.offered(replayed), mix.flows(), s.flowsNow(), s.limit()), false);
+                        continue;
                     }
-                    out.flush();
+                    loading = false;
+                    print(String.format(Locale.ROOT, "loaded %d flows in %.1fs: %d in the datapath, limit %d",
+                            mix.flows(), (now - trafficStartNs) / 1e9, s.flowsNow(), s.limit()), true);
+                    next = now;
+                } else {
+                    print(StatusLine.status(s, prev, now - prevNs), false);
                 }
+                prev = s;
+                prevNs = now;
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -315,6 +374,58 @@ public final class RunSession implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A status text: rewritten in place on a terminal (unless {@code keep}), a line otherwise. */
+    private void print(String line, boolean keep) {
+        synchronized (out) {
+            if (o.inPlace) {
+                out.print("\r\033[K" + line + (keep ? System.lineSeparator() : ""));
+            } else {
+                out.println(line);
+            }
+            out.flush();
+        }
+    }
+
+    /** Whether the status starts with the loading progress bar. */
+    private boolean loadingShown() {
+        return mix != null && sourcesPort != null && mix.flows() >= o.loadingMinFlows;
+    }
+
+    /** Frames the port replaying the generated sources has replayed (taken and refused). */
+    private long replayed() throws IOException {
+        long[] st = vswitchd.port(sourcesPort).stats();
+        return st[VportInfo.RX_PACKETS] + st[VportInfo.RX_DROPPED];
+    }
+
+    /**
+     * What the run's traffic is, for its first line: the generated mix and where it goes, or the pcap
+     * ports' inputs, or none.
+     */
+    public String trafficText() {
+        StringBuilder b = new StringBuilder();
+        if (mix != null) {
+            b.append(String.format(Locale.ROOT,
+                    "%d flows (UDP and TCP, Zipf %.1f) from %d sources on %s to %d destinations on %s at %s,"
+                            + " %d frames a pass, written in %d ms",
+                    mix.flows(), TrafficMix.ZIPF_EXPONENT, mix.sources(), portsWith(RunPorts.SOURCES),
+                    mix.destinations(), portsWith(RunPorts.DESTINATIONS),
+                    o.ratePps == 0 ? "full speed" : o.ratePps + " pkt/s", mix.sourceFrames(),
+                    trafficWriteNs / 1_000_000));
+        }
+        for (RunPorts.Port p : ports) {
+            if (p.input() != null && !p.generated()) {
+                b.append(b.isEmpty() ? "" : "; ").append(p.input()).append(" into ").append(p.name());
+            }
+        }
+        return b.isEmpty() ? "no traffic" : b.toString();
+    }
+
+    private String portsWith(String input) {
+        String names = String.join(",", ports.stream().filter(p -> input.equals(p.input()))
+                .map(RunPorts.Port::name).toList());
+        return names.isEmpty() ? "no port" : names;
     }
 
     /** The numbers now (asks the datapath for its statistics). */
@@ -383,9 +494,11 @@ public final class RunSession implements AutoCloseable {
         if (dp != null) {
             dp.close();
         }
-        if (trafficFile != null) {
+        for (Path f : new Path[] {trafficFile, destinationsFile}) {
             try {
-                Files.deleteIfExists(trafficFile);
+                if (f != null) {
+                    Files.deleteIfExists(f);
+                }
             } catch (IOException e) {
                 // left behind in the run directory
             }
