@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 import ovsj.datapath.transport.InProcessTransport;
 import ovsj.odp.dpif.NetlinkChannel;
@@ -20,18 +19,16 @@ import ovsj.vswitchd.HandlerSocket;
  * queues the datagrams it produced; {@link #receive} returns them in order, then the unsolicited
  * datagrams ({@code pollUnsolicited}: upcalls) in the order they arrived.
  *
- * <p><b>Waiting.</b> The transport has no notification for an unsolicited datagram (its socket's sink
- * is private to the connection), so a receive with nothing queued polls with parking: it re-checks
- * after {@value #MIN_PARK_NS} ns, doubling the pause up to {@value #MAX_PARK_NS} ns (1 ms) while nothing
- * comes. An idle handler thus wakes about 1000 times a second (a few microseconds of CPU each), and an
- * upcall waits at most 1 ms more than it would with a real wake-up; under load the first poll finds
- * the next upcall and nothing parks at all. A notifying sink in the transport would remove the pause.
+ * <p><b>Waiting.</b> A receive with nothing queued parks until the transport queues an unsolicited
+ * datagram for this connection ({@code Connection.awaitUnsolicited}, the socket's wait queue), the
+ * timeout passes, or the channel is closed: an idle handler costs nothing, and an upcall wakes it at
+ * once.
  *
  * <p>Threading, as {@link NetlinkChannel}: one sender and one receiver at a time.
  */
 public final class InProcessChannel implements NetlinkChannel, HandlerSocket {
-    static final long MIN_PARK_NS = 20_000L;
-    static final long MAX_PARK_NS = 1_000_000L;
+    /** The longest single wait: a closed channel is noticed within this. */
+    static final long MAX_PARK_NS = 100_000_000L;
 
     private final InProcessTransport.Connection conn;
     private final ArrayDeque<byte[]> replies = new ArrayDeque<>();
@@ -91,7 +88,6 @@ public final class InProcessChannel implements NetlinkChannel, HandlerSocket {
     public Datagram receive(long timeoutMs) throws IOException {
         long deadline = timeoutMs >= Long.MAX_VALUE / 2_000_000L ? Long.MAX_VALUE
                 : System.nanoTime() + timeoutMs * 1_000_000L;
-        long park = MIN_PARK_NS;
         while (true) {
             byte[] b = next();
             if (b != null) {
@@ -104,12 +100,11 @@ public final class InProcessChannel implements NetlinkChannel, HandlerSocket {
             if (left <= 0) {
                 return null;
             }
-            LockSupport.parkNanos(Math.min(park, left));
+            conn.awaitUnsolicited(Math.min(MAX_PARK_NS, left));
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting on netlink socket " + conn.portId());
             }
-            park = Math.min(park * 2, MAX_PARK_NS);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A netlink transport without a socket: the caller hands a request datagram in and gets back the reply
@@ -63,7 +64,34 @@ public final class InProcessTransport {
                 }
                 unsolicitedBytes += len;
                 unsolicited.add(copy);
-                return true;
+            }
+            Thread w = waiter; // volatile read after the queue's unlock: a waiter that parked sees it
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+            return true;
+        }
+
+        /** The thread parked in {@link #awaitUnsolicited}, if any (the socket's wait queue). */
+        private volatile Thread waiter;
+
+        /**
+         * Parks the calling thread (the socket's one reader) until an unsolicited datagram is queued, the
+         * timeout passes, or it is interrupted; returns at once if one is queued already. Spurious
+         * returns are possible: callers re-check.
+         */
+        public void awaitUnsolicited(long timeoutNanos) {
+            waiter = Thread.currentThread();
+            try {
+                boolean empty;
+                synchronized (unsolicited) {
+                    empty = unsolicited.isEmpty();
+                }
+                if (empty) {
+                    LockSupport.parkNanos(this, timeoutNanos);
+                }
+            } finally {
+                waiter = null;
             }
         }
 
@@ -135,6 +163,10 @@ public final class InProcessTransport {
         public void close() {
             sock.close();
             handler.closed(sock);
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w); // a parked reader sees the socket closed
+            }
         }
     }
 }
