@@ -42,6 +42,8 @@ public final class Forwarder implements ActionContext, Runnable {
     private final Packet rx = new Packet();
     private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private volatile boolean running = true;
+    /** Odd while a work item runs, even between items (see {@link #quiesce()}). */
+    private final java.util.concurrent.atomic.AtomicLong busy = new java.util.concurrent.atomic.AtomicLong();
     private Datapath dp;
 
     Forwarder(OvsDatapath ovs, int cpu) {
@@ -91,7 +93,12 @@ public final class Forwarder implements ActionContext, Runnable {
         Runnable r = queue.poll(100, TimeUnit.MILLISECONDS);
         int n = 0;
         while (r != null) {
-            r.run();
+            busy.incrementAndGet();
+            try {
+                r.run();
+            } finally {
+                busy.incrementAndGet();
+            }
             n++;
             r = queue.poll();
         }
@@ -111,6 +118,26 @@ public final class Forwarder implements ActionContext, Runnable {
 
     void stop() {
         running = false;
+    }
+
+    /**
+     * Waits until the work item running now, if any, has ended (the kernel's RCU grace period for this
+     * CPU): a packet that found a flow in the table before the flow left it has counted itself in the
+     * flow's statistics by then, and those counts are visible to the caller. Items that start later
+     * see the table as it is now. Returns at once on this forwarder's own thread.
+     */
+    void quiesce() {
+        if (Thread.currentThread() instanceof ForwarderThread t && t.forwarder == this) {
+            return;
+        }
+        long s = busy.get();
+        for (int spins = 0; (s & 1) != 0 && busy.get() == s && running; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(1000);
+            }
+        }
     }
 
     /** The thread a forwarder runs on, so that work already on it is not queued again. */

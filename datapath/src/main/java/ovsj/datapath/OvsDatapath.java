@@ -193,6 +193,20 @@ public final class OvsDatapath implements NetlinkHandler {
         return new Forwarder(this, cpu);
     }
 
+    /**
+     * Waits for every forwarding thread to finish the packet it is forwarding now (an RCU grace period),
+     * so that a flow just removed from its table has its final statistics: see {@link Forwarder#quiesce}.
+     * Detached forwarders are not waited for.
+     */
+    public void quiesce() {
+        Forwarder[] f = forwarders;
+        if (f != null) {
+            for (Forwarder x : f) {
+                x.quiesce();
+            }
+        }
+    }
+
     /** Sends an upcall to the socket with port id {@code pid}; false if none or it had no room. */
     boolean deliverUpcall(int pid, byte[] buf, int len) {
         NlSocket s = sockets.get(pid);

@@ -314,7 +314,10 @@ public final class FlowFamily extends GenlFamily {
             lock.unlock();
         }
         if (echo(req)) {
-            reply(req, flow, FlowCmd.DEL, ufidFlags(req)); // the final stats
+            // The final stats: first let packets that found the flow before it left the table count
+            // themselves in it (Linux replies at once, and such a packet's count is lost).
+            ovs.quiesce();
+            reply(req, flow, FlowCmd.DEL, ufidFlags(req));
         }
         return 0;
     }
