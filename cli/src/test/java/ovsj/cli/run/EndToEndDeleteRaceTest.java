@@ -48,7 +48,7 @@ class EndToEndDeleteRaceTest {
             r.awaitHandlersIdle();
             r.vswitchd.purge();
             assertThat(r.hits()).isGreaterThan(1500);
-            assertThat(u.flowsDeleted()).isGreaterThan(300);
+            assertThat(u.flowsDeleted()).isGreaterThanOrEqualTo(300); // one per purge at least
             assertThat(u.pushedPackets()).as("packets pushed").isEqualTo(r.hits());
             assertThat(u.pushedBytes()).as("bytes pushed").isEqualTo(r.hitBytes);
         }
