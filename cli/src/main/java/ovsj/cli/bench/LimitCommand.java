@@ -54,7 +54,8 @@ public final class LimitCommand implements Callable<Integer> {
     int flows;
 
     @Option(names = "--policy", paramLabel = "P", defaultValue = "both",
-            description = "ovs, adaptive or both (one after the other; default: ${DEFAULT-VALUE}).")
+            description = {"ovs, adaptive or both (one after the other; default: ${DEFAULT-VALUE});",
+                "fixed: the limit pinned at --flow-limit (reset after every round), to time rounds at N flows."})
     String policy;
 
     @Option(names = "--dump-mode", split = ",", paramLabel = "MODE", defaultValue = "terse",
@@ -121,10 +122,11 @@ public final class LimitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         List<FlowLimit.Policy> policies;
+        boolean pinned = policy.equals(LimitRun.FIXED);
         List<DumpKind> kinds = new ArrayList<>();
         try {
             policies = policy.equals("both") ? List.of(FlowLimit.Policy.OVS, FlowLimit.Policy.ADAPTIVE)
-                    : List.of(FlowLimit.Policy.parse(policy));
+                    : pinned ? List.of(FlowLimit.Policy.OVS) : List.of(FlowLimit.Policy.parse(policy));
             for (String m : modes) {
                 DumpKind k = DumpKind.of(m.trim());
                 if (!kinds.contains(k)) {
@@ -154,10 +156,11 @@ public final class LimitCommand implements Callable<Integer> {
                 List<LimitRun.Result> results = new ArrayList<>();
                 for (FlowLimit.Policy p : policies) {
                     if (err != null) {
-                        err.printf(Locale.ROOT, "%s, %s dumps, %d offered flows, %.0f s%n", p.label(), k, flows, durationS);
+                        err.printf(Locale.ROOT, "%s, %s dumps, %d offered flows, %.0f s%n",
+                                pinned ? LimitRun.FIXED : p.label(), k, flows, durationS);
                         err.flush();
                     }
-                    LimitRun.Setup s = new LimitRun.Setup(flows, k, p, max, startLimit, budgetMs, durationS, ratePps,
+                    LimitRun.Setup s = new LimitRun.Setup(flows, k, p, pinned, max, startLimit, budgetMs, durationS, ratePps,
                             maxIdleMs, handlers, c, Math.round(delayUs * 1000), pcap);
                     results.add(LimitRun.run(s, err));
                     System.gc();
@@ -207,7 +210,7 @@ public final class LimitCommand implements Callable<Integer> {
                 "limit", "settled", "flows", "(min-max)", "round", "(min-max)", ">bdgt", "reached", "flows/s",
                 "peak/s"));
         for (LimitRun.Result r : results) {
-            LimitTrace.Summary m = LimitTrace.summarize(r.setup().policy().label(), r.rounds(), r.samples(),
+            LimitTrace.Summary m = LimitTrace.summarize(r.setup().label(), r.rounds(), r.samples(),
                     r.setup().flows(), window, r.setup().budgetMs());
             b.append(String.format(Locale.ROOT, "%-9s %6d %9d %8s %9d %19s %6d %11s %5d %8s %9s %9s%n", m.policy(),
                     m.rounds(), m.limit(), seconds(m.settleS()), m.flows(), "(" + m.flowsMin() + "-" + m.flowsMax() + ")",

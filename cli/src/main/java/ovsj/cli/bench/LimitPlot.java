@@ -30,7 +30,8 @@ final class LimitPlot {
     static final int WIDTH = 1000;
     static final int HEIGHT = 380;
     private static final Map<String, Color> COLORS =
-            Map.of("ovs", new Color(0xd6, 0x27, 0x28), "adaptive", new Color(0x1f, 0x77, 0xb4));
+            Map.of("ovs", new Color(0xd6, 0x27, 0x28), "adaptive", new Color(0x1f, 0x77, 0xb4),
+                    LimitRun.FIXED, new Color(0x2c, 0xa0, 0x2c));
     private static final Color GREY = new Color(0x70, 0x70, 0x70);
 
     private LimitPlot() {
@@ -43,7 +44,7 @@ final class LimitPlot {
         XYChart dumps = chart(null, "round duration (ms)");
         double tMax = 0;
         for (LimitRun.Result r : runs) {
-            String p = r.setup().policy().label();
+            String p = r.setup().label();
             Color c = COLORS.getOrDefault(p, Color.BLACK);
             List<LimitTrace.Round> rs = r.rounds();
             if (rs.isEmpty()) {

@@ -36,10 +36,23 @@ final class LimitRun {
     /** Sampling period of the flow count, ms. */
     static final long SAMPLE_MS = 100;
 
-    /** The settings of a run (the command line's). */
-    record Setup(int flows, DumpKind mode, FlowLimit.Policy policy, long ceiling, long startLimit, long budgetMs,
-            double durationS, int ratePps, long maxIdleMs, int handlers, int cpus, long delayNsPerFlow, Path pcap) {
+    /**
+     * The settings of a run (the command line's). {@code pinned}: the {@code fixed} pseudo-policy, OVS's
+     * controller overruled after every round ({@code upcall/set-flow-limit} to the ceiling), so that the
+     * limit never binds below the ceiling and the rounds can be timed at N flows held (OVS's
+     * {@code preset} runs in the peer's benchmark).
+     */
+    record Setup(int flows, DumpKind mode, FlowLimit.Policy policy, boolean pinned, long ceiling, long startLimit,
+            long budgetMs, double durationS, int ratePps, long maxIdleMs, int handlers, int cpus, long delayNsPerFlow,
+            Path pcap) {
+        /** The policy's name: {@code ovs}, {@code adaptive} or {@code fixed}. */
+        String label() {
+            return pinned ? FIXED : policy.label();
+        }
     }
+
+    /** The name of the pinned pseudo-policy. */
+    static final String FIXED = "fixed";
 
     /** What a run recorded. */
     record Result(Setup setup, List<LimitTrace.Round> rounds, List<LimitTrace.Sample> samples) {
@@ -52,7 +65,7 @@ final class LimitRun {
     static Result run(Setup s, PrintWriter progress) throws IOException, InterruptedException {
         List<LimitTrace.Round> rounds = Collections.synchronizedList(new ArrayList<>());
         List<LimitTrace.Sample> samples = new ArrayList<>();
-        String policy = s.policy().label();
+        String policy = s.label();
         FlowLimit fl = new FlowLimit(s.policy(), s.ceiling(), s.budgetMs());
         OvsDatapath dp = new OvsDatapath(s.cpus(), s.mode().mode());
         try {
@@ -72,11 +85,21 @@ final class LimitRun {
                 if (s.mode().ufidFlags() == 0) {
                     v.disableUfid();
                 }
-                if (s.startLimit() > 0) {
+                if (s.pinned()) {
+                    v.udpif().setFlowLimit(s.ceiling());
+                } else if (s.startLimit() > 0) {
                     v.udpif().setFlowLimit(s.startLimit());
                 }
-                v.udpif().onRound((nFlows, durationMs, limit) -> rounds.add(new LimitTrace.Round(policy,
-                        (System.nanoTime() - t0) / 1e9, limit, durationMs, nFlows, v.flowsInstalled())));
+                v.udpif().onRound((nFlows, durationMs, limit) -> {
+                    long l = limit;
+                    if (s.pinned()) {
+                        // The controller has just updated the limit: overrule it, before handlers look.
+                        v.udpif().setFlowLimit(s.ceiling());
+                        l = s.ceiling();
+                    }
+                    rounds.add(new LimitTrace.Round(policy, (System.nanoTime() - t0) / 1e9, l, durationMs, nFlows,
+                            v.flowsInstalled()));
+                });
                 long end = t0 + (long) (s.durationS() * 1e9);
                 long next = t0;
                 long nextProgress = t0 + 10_000_000_000L;

@@ -43,6 +43,25 @@ class LimitCommandTest {
     }
 
     @Test
+    void theFixedPolicyKeepsTheLimitAtTheCeiling(@TempDir Path dir) throws Exception {
+        CommandLine cmd = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(new StringWriter(), true));
+
+        int code = cmd.execute("bench", "limit", "--policy", "fixed", "--flows", "1000", "--flow-limit", "1500",
+                "--duration", "2", "--rate", "10k", "--out", dir.toString(), "-q");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).containsPattern("(?m)^fixed\\s+\\d+\\s+1500\\s");
+        List<LimitTrace.Round> rounds = LimitTrace.read(Files.readAllLines(dir.resolve("limit-terse-1000.tsv")));
+        assertThat(rounds).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.policy()).isEqualTo("fixed");
+            assertThat(r.limit()).isEqualTo(1500);
+        });
+    }
+
+    @Test
     void anUnknownPolicyIsAUsageError() {
         CommandLine cmd = Main.newCommandLine();
         cmd.setOut(new PrintWriter(new StringWriter(), true));
