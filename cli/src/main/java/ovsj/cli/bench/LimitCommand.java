@@ -6,8 +6,10 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import ovsj.bench.dump.DumpKind;
@@ -115,6 +117,10 @@ public final class LimitCommand implements Callable<Integer> {
                     + " modes, one file each: NAME-MODE.png).")
     Path plot;
 
+    @Option(names = "--replot", paramLabel = "TSV",
+            description = "run nothing: draw --plot from a TSV that --out wrote (title from --flows and --dump-mode).")
+    Path replot;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress lines on stderr.")
     boolean quiet;
 
@@ -149,6 +155,18 @@ public final class LimitCommand implements Callable<Integer> {
         // The parse result's original arguments are the whole command line's (from "bench" on).
         String command = "./ovsj " + String.join(" ", cl.getParseResult().originalArgs());
 
+        if (replot != null) {
+            if (plot == null || kinds.size() != 1) {
+                throw new ParameterException(cl, "--replot needs --plot PNG and one --dump-mode");
+            }
+            Map<String, List<LimitTrace.Round>> byPolicy = new LinkedHashMap<>();
+            for (LimitTrace.Round r : LimitTrace.read(Files.readAllLines(replot))) {
+                byPolicy.computeIfAbsent(r.policy(), p -> new ArrayList<>()).add(r);
+            }
+            LimitPlot.write(plot, title(kinds.get(0), flows, max), byPolicy, budgetMs);
+            o.println("plot: " + plot);
+            return 0;
+        }
         Path pcap = Files.createTempFile("ovsj-limit-", ".pcap");
         try {
             TrafficPcap.write(pcap, flows, 1);
@@ -180,7 +198,9 @@ public final class LimitCommand implements Callable<Integer> {
                 }
                 if (plot != null) {
                     Path png = kinds.size() == 1 ? plot : withSuffix(plot, "-" + k);
-                    LimitPlot.write(png, title(k, results.get(0).setup()), results, budgetMs);
+                    Map<String, List<LimitTrace.Round>> byPolicy = new LinkedHashMap<>();
+                    results.forEach(r -> byPolicy.put(r.setup().label(), r.rounds()));
+                    LimitPlot.write(png, title(k, flows, max), byPolicy, budgetMs);
                     o.println("plot: " + png);
                 }
             }
@@ -190,11 +210,11 @@ public final class LimitCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String title(DumpKind k, LimitRun.Setup s) {
+    private String title(DumpKind k, int offered, long ceiling) {
         String delay = delayUs > 0
                 ? String.format(Locale.ROOT, ", +%s µs per dumped flow (a slower machine)", LimitPlot.trim(delayUs)) : "";
         return String.format(Locale.ROOT, "ovsj flow limit: %s offered flows, %s dumps%s, flow-limit %s",
-                LimitPlot.tick(s.flows()), k, delay, LimitPlot.tick(s.ceiling()));
+                LimitPlot.tick(offered), k, delay, LimitPlot.tick(ceiling));
     }
 
     /** The summary of one dump mode's runs, as printed and as written to {@code limit-MODE-N.txt}. */

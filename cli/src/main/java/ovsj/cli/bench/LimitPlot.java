@@ -37,16 +37,20 @@ final class LimitPlot {
     private LimitPlot() {
     }
 
-    /** Draws {@code runs} (one dump mode, one or two policies) into {@code png}; {@code title} heads it. */
-    static void write(Path png, String title, List<LimitRun.Result> runs, long budgetMs) throws IOException {
+    /**
+     * Draws the rounds of each policy (one dump mode; {@code ovs}, {@code adaptive}, {@code fixed} in their
+     * colours) into {@code png}; {@code title} heads it.
+     */
+    static void write(Path png, String title, Map<String, List<LimitTrace.Round>> byPolicy, long budgetMs)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart limits = chart(title, "flows");
         XYChart dumps = chart(null, "round duration (ms)");
         double tMax = 0;
-        for (LimitRun.Result r : runs) {
-            String p = r.setup().label();
+        for (Map.Entry<String, List<LimitTrace.Round>> e : byPolicy.entrySet()) {
+            String p = e.getKey();
             Color c = COLORS.getOrDefault(p, Color.BLACK);
-            List<LimitTrace.Round> rs = r.rounds();
+            List<LimitTrace.Round> rs = e.getValue();
             if (rs.isEmpty()) {
                 continue;
             }
@@ -86,7 +90,7 @@ final class LimitPlot {
                 .xAxisTitle("").yAxisTitle(yTitle).build();
         var st = c.getStyler();
         st.setChartBackgroundColor(Color.WHITE).setChartTitleVisible(title != null)
-                .setLegendPosition(Styler.LegendPosition.InsideNW).setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
+                .setLegendPosition(Styler.LegendPosition.InsideNE).setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
                 .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(0xe4, 0xe4, 0xe4));

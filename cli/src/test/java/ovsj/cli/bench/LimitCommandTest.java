@@ -40,6 +40,13 @@ class LimitCommandTest {
         assertThat(Files.readString(dir.resolve("limit-serialize-2000.txt"))).contains("offered flows");
         byte[] head = Files.readAllBytes(png);
         assertThat(head).startsWith(0x89, 'P', 'N', 'G');
+
+        Path again = dir.resolve("again.png");
+        CommandLine replot = Main.newCommandLine();
+        replot.setOut(new PrintWriter(new StringWriter(), true));
+        assertThat(replot.execute("bench", "limit", "--flows", "2k", "--dump-mode", "serialize", "--replot",
+                dir.resolve("limit-serialize-2000.tsv").toString(), "--plot", again.toString())).isZero();
+        assertThat(Files.readAllBytes(again)).startsWith(0x89, 'P', 'N', 'G');
     }
 
     @Test
