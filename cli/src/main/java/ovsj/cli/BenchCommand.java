@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import ovsj.bench.dump.DumpExperiment;
 import ovsj.bench.dump.DumpKind;
 import ovsj.bench.dump.DumpRig;
+import ovsj.cli.bench.LimitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Spec;
       "Run the experiments that reproduce the seed.",
       "The JMH benchmarks run from bench/target/benchmarks.jar (docs/BENCHMARKS.md)."
     },
-    subcommands = {BenchCommand.Dump.class})
-final class BenchCommand implements Callable<Integer> {
+    subcommands = {BenchCommand.Dump.class, LimitCommand.class})
+public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
@@ -149,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** A flow count: digits with optional underscores, or with a k / M suffix (100k, 1M). */
-  static final class FlowCount implements CommandLine.ITypeConverter<Integer> {
+  public static final class FlowCount implements CommandLine.ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
       String s = value.trim().replace("_", "").toLowerCase(Locale.ROOT);

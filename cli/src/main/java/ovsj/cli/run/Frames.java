@@ -9,9 +9,9 @@ package ovsj.cli.run;
  * {@code 02:00:01:00:hh:ll} / {@code 10.1.hh.ll} ({@code hh.ll} the 16-bit index), all locally
  * administered unicast addresses.
  */
-final class Frames {
+public final class Frames {
     /** Every frame's length: the Ethernet minimum without the FCS. */
-    static final int LENGTH = 60;
+    public static final int LENGTH = 60;
     static final int ETH_P_IP = 0x0800;
     static final int ETH_P_ARP = 0x0806;
     static final int IPPROTO_TCP = 6;
@@ -29,19 +29,19 @@ final class Frames {
     private Frames() {
     }
 
-    static long sourceMac(int i) {
+    public static long sourceMac(int i) {
         return SOURCE_MAC | (i & 0xffff);
     }
 
-    static long destinationMac(int j) {
+    public static long destinationMac(int j) {
         return DESTINATION_MAC | (j & 0xffff);
     }
 
-    static int sourceIp(int i) {
+    public static int sourceIp(int i) {
         return SOURCE_IP | (i & 0xffff);
     }
 
-    static int destinationIp(int j) {
+    public static int destinationIp(int j) {
         return DESTINATION_IP | (j & 0xffff);
     }
 
@@ -64,7 +64,7 @@ final class Frames {
     }
 
     /** A UDP datagram {@code sport} → {@code dport}, its payload zeros. */
-    static void udp(byte[] b, int off, long srcMac, long dstMac, int srcIp, int dstIp, int sport, int dport) {
+    public static void udp(byte[] b, int off, long srcMac, long dstMac, int srcIp, int dstIp, int sport, int dport) {
         int l4 = ipv4(b, off, srcMac, dstMac, srcIp, dstIp, IPPROTO_UDP);
         int len = off + LENGTH - l4;
         int p = put16(b, l4, sport);

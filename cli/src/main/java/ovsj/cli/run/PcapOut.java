@@ -12,12 +12,12 @@ import java.nio.file.Path;
  * records in a few seconds): microsecond timestamps, little-endian, snaplen 65535, Ethernet. Record
  * {@code n} is stamped {@code n} microseconds after the epoch; a pcap port's replay ignores timestamps.
  */
-final class PcapOut implements Closeable {
+public final class PcapOut implements Closeable {
     private final OutputStream out;
     private final byte[] header = new byte[16];
     private long records;
 
-    PcapOut(Path file) throws IOException {
+    public PcapOut(Path file) throws IOException {
         out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
         byte[] h = new byte[24];
         le32(h, 0, 0xa1b2c3d4);
@@ -30,7 +30,7 @@ final class PcapOut implements Closeable {
     }
 
     /** Appends {@code b[off, off+len)} as one record. */
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         le32(header, 0, (int) (records / 1_000_000));
         le32(header, 4, (int) (records % 1_000_000));
         le32(header, 8, len);
@@ -40,7 +40,7 @@ final class PcapOut implements Closeable {
         records++;
     }
 
-    long records() {
+    public long records() {
         return records;
     }
 
