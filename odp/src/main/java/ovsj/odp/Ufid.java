@@ -19,8 +19,31 @@ public final class Ufid {
         this.hi = hi;
         this.lo = lo;
         this.len = len;
+        this.hash = hash(hi, lo, len);
+    }
+
+    /** The UFID whose bytes are {@code hi}, {@code lo} (big-endian, zero-padded) and length {@code len}. */
+    public static Ufid ofWords(long hi, long lo, int len) {
+        if (len < 1 || len > MAX_LENGTH) {
+            throw new IllegalArgumentException("UFID length " + len + " is not in 1.." + MAX_LENGTH);
+        }
+        return new Ufid(hi, lo, len);
+    }
+
+    /** {@link #hashCode()} of the UFID {@code (hi, lo, len)}, for holders that keep the words inline. */
+    public static int hash(long hi, long lo, int len) {
         long h = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL ^ len;
-        this.hash = (int) (h ^ (h >>> 32));
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** Bytes 0..7, big-endian, zero-padded. */
+    public long hi() {
+        return hi;
+    }
+
+    /** Bytes 8..15, big-endian, zero-padded. */
+    public long lo() {
+        return lo;
     }
 
     /** A UFID from {@code len} bytes; {@code len} must be 1..16. */
@@ -57,13 +80,18 @@ public final class Ufid {
     }
 
     public void copyTo(byte[] dst, int off) {
+        copyTo(hi, lo, len, dst, off);
+    }
+
+    /** Writes the {@code len} bytes of the UFID {@code (hi, lo)} at {@code dst[off]}. */
+    public static void copyTo(long hi, long lo, int len, byte[] dst, int off) {
         if (len == MAX_LENGTH) { // the common case: OVS's 16-byte UUIDs, two stores
             ovsj.netlink.Wire.putBe64(dst, off, hi);
             ovsj.netlink.Wire.putBe64(dst, off + 8, lo);
             return;
         }
         for (int i = 0; i < len; i++) {
-            dst[off + i] = byteAt(i);
+            dst[off + i] = (byte) (i < 8 ? hi >>> (56 - 8 * i) : lo >>> (56 - 8 * (i - 8)));
         }
     }
 

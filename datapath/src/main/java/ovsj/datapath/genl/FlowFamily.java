@@ -20,6 +20,7 @@ import ovsj.odp.codec.ActionCodec;
 import ovsj.odp.codec.KeyParser;
 import ovsj.odp.uapi.Families;
 import ovsj.odp.uapi.FlowAttr;
+import ovsj.odp.uapi.UfidFlags;
 import ovsj.odp.uapi.FlowCmd;
 
 /**
@@ -347,13 +348,15 @@ public final class FlowFamily extends GenlFamily {
         DumpCursor cursor = (DumpCursor) state.cursor;
         int batchStart = batch.position();
         long touched = state.args[3];
+        int touch = (ufidFlags & TERSE) == TERSE ? Flow.TOUCH_FLOW
+                : mode == DumpMode.MATCH_CACHE ? Flow.TOUCH_CACHE : Flow.TOUCH_KEY;
         while (true) {
             Flow flow = dp.table().dumpNext(cursor);
             if (flow == null) {
                 break;
             }
             if (PREFETCH > 0) {
-                touched = FlowTable.prefetch(cursor, touched, PREFETCH);
+                touched = FlowTable.prefetch(cursor, touched, PREFETCH, touch);
             }
             int msg = batch.position();
             if (FlowMessages.fillInfo(batch, flow, req.dpIfindex(), req.portId(), req.seq(), NlMsgHdr.F_MULTI,
@@ -366,6 +369,8 @@ public final class FlowFamily extends GenlFamily {
         state.args[3] = touched; // where the look-ahead stands, and a sum that keeps its loads alive
         return batch.position() - batchStart;
     }
+
+    private static final int TERSE = UfidFlags.OMIT_KEY | UfidFlags.OMIT_MASK | UfidFlags.OMIT_ACTIONS;
 
     /** How many buckets ahead of the cursor a dump touches the flows it will read next (0: off). */
     static final int PREFETCH = Integer.getInteger("ovsj.dump.prefetch", 8);

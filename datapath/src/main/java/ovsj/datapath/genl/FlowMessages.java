@@ -95,9 +95,9 @@ public final class FlowMessages {
     /** {@code ovs_nla_put_identifier}, {@code ovs_nla_put_masked_key}, {@code ovs_nla_put_mask}. */
     static void putMatch(NlWriter w, Flow flow, int ufidFlags) {
         if (flow.hasUfid()) {
-            int p = w.reserve(FlowAttr.UFID, flow.ufid().length());
+            int p = w.reserve(FlowAttr.UFID, flow.ufidLength());
             if (p >= 0) {
-                flow.ufid().copyTo(w.buffer(), p);
+                flow.copyUfidTo(w.buffer(), p);
             }
         } else {
             KeyEmitter.putKey(w, flow.unmaskedKey());

@@ -32,7 +32,11 @@ public final class Flow extends FlowStats {
 
     private final FlowKey key;
     private final FlowKey unmaskedKey;
-    private final Ufid ufid;
+    // The UFID's words inline (no object to chase in a dump); ufidLen 0 = identified by unmaskedKey.
+    private final long ufidHi;
+    private final long ufidLo;
+    private final int ufidLen;
+    private final int ufidHash;
     FlowMask mask;
     int hash;
     /**
@@ -62,7 +66,10 @@ public final class Flow extends FlowStats {
         }
         this.key = key;
         this.unmaskedKey = ufid == null ? unmaskedKey : null;
-        this.ufid = ufid;
+        this.ufidHi = ufid == null ? 0 : ufid.hi();
+        this.ufidLo = ufid == null ? 0 : ufid.lo();
+        this.ufidLen = ufid == null ? 0 : ufid.length();
+        this.ufidHash = ufid == null ? 0 : ufid.hashCode();
         this.actions = actions;
     }
 
@@ -76,12 +83,33 @@ public final class Flow extends FlowStats {
         return unmaskedKey;
     }
 
+    /** The UFID (a new object: hot paths use the methods below), or null. */
     public Ufid ufid() {
-        return ufid;
+        return ufidLen == 0 ? null : Ufid.ofWords(ufidHi, ufidLo, ufidLen);
     }
 
     public boolean hasUfid() {
-        return ufid != null;
+        return ufidLen != 0;
+    }
+
+    /** The UFID's length in bytes (0: none). */
+    public int ufidLength() {
+        return ufidLen;
+    }
+
+    /** {@code ufid().hashCode()} without the object. */
+    public int ufidHash() {
+        return ufidHash;
+    }
+
+    /** Whether this flow's UFID is {@code u}. */
+    public boolean ufidEquals(Ufid u) {
+        return ufidLen == u.length() && ufidHi == u.hi() && ufidLo == u.lo();
+    }
+
+    /** Writes the UFID's bytes at {@code dst[off]}. */
+    public void copyUfidTo(byte[] dst, int off) {
+        Ufid.copyTo(ufidHi, ufidLo, ufidLen, dst, off);
     }
 
     /** The table's shared mask (set when inserted). */
@@ -127,18 +155,32 @@ public final class Flow extends FlowStats {
         MATCH_CACHE.setRelease(this, (byte[]) null);
     }
 
-    /** Loads the first line of everything a dump reads of this flow (see {@link FlowTable#prefetch}). */
-    int touch() {
+    /** {@link #touch}: only the flow itself (a terse dump: UFID and stats are in it). */
+    public static final int TOUCH_FLOW = 0;
+    /** {@link #touch}: the flow, its match cache and actions. */
+    public static final int TOUCH_CACHE = 1;
+    /** {@link #touch}: the flow, the key words a serializing dump encodes, and the actions. */
+    public static final int TOUCH_KEY = 2;
+
+    /**
+     * Loads the lines of this flow that a dump of kind {@code what} reads ({@code TOUCH_*}; see
+     * {@link FlowTable#prefetch}) and returns a value made of them.
+     */
+    int touch(int what) {
+        int h = hash + (int) touchStats();
+        if (what == TOUCH_FLOW) {
+            return h;
+        }
         byte[] acts = (byte[]) ACTIONS.getOpaque(this);
         byte[] cache = (byte[]) MATCH_CACHE.getOpaque(this);
-        if (cache != null) {
+        if (what == TOUCH_CACHE && cache != null) {
             // The cache spans several lines: its last one too (the hardware streams the middle).
-            return hash + acts.length + cache[cache.length - 1];
+            return h + acts.length + cache[cache.length - 1];
         }
-        // Serializing reads the key's words over the mask's range (and the UFID, or the unmasked key).
-        long[] w = key.words();
+        // Serializing reads the key's words over the mask's range (or the unmasked key's).
+        long[] w = ufidLen != 0 ? key.words() : unmaskedKey.words();
         FlowMask m = mask;
         long words = m.end() > m.start() ? w[m.start()] + w[m.end() - 1] : w.length;
-        return hash + acts.length + (int) words + (ufid != null ? ufid.length() : unmaskedKey.words().length);
+        return h + acts.length + (int) words;
     }
 }

@@ -26,6 +26,11 @@ public class FlowStats {
         this.more = cpus > 1 ? new long[(cpus - 1) * STRIDE] : null;
     }
 
+    /** A load of the slot-0 counters' line (a dump's look-ahead; see {@code FlowTable.prefetch}). */
+    final long touchStats() {
+        return used0;
+    }
+
     /** The forwarding thread {@code cpu} counted one packet. */
     public final void update(int cpu, int bytes, int tcpFlags, long nowMs) {
         if (cpu == 0) {

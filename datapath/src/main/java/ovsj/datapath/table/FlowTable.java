@@ -278,7 +278,7 @@ public final class FlowTable {
         TableInstance t = ufidTi;
         int hash = ufid.hashCode();
         for (TableInstance.Node n = t.head(t.bucketOf(hash)); n != null; n = n.nextAcquire()) {
-            if (n.hash == hash && ufid.equals(n.flow.ufid())) {
+            if (n.hash == hash && n.flow.ufidEquals(ufid)) {
                 return n.flow;
             }
         }
@@ -391,7 +391,7 @@ public final class FlowTable {
     /** {@code flow_ufid_insert}. */
     private void flowUfidInsert(Flow flow) {
         TableInstance t = ufidTi;
-        t.insert(flow.ufid().hashCode(), flow);
+        t.insert(flow.ufidHash(), flow);
         ufidCount++;
         if (ufidCount > t.nBuckets()) {
             ufidTi = t.rehash(t.nBuckets() * 2, ThreadLocalRandom.current().nextInt());
@@ -413,7 +413,7 @@ public final class FlowTable {
             }
             count--;
             if (flow.hasUfid()) {
-                ufidTi.unlink(flow, flow.ufid().hashCode());
+                ufidTi.unlink(flow, flow.ufidHash());
                 ufidCount--;
             }
             flow.removed = true;
@@ -525,8 +525,10 @@ public final class FlowTable {
 
     /**
      * Touches what a dump will read of the flows in the buckets from {@code next} up to
-     * {@code cursor.bucket + ahead}: the nodes, their flows, and each flow's match cache, UFID, key
-     * words and actions headers. A dump spends most of its time waiting for these dependent cache
+     * {@code cursor.bucket + ahead}: the nodes, their flows, and what the dump reads beyond each flow
+     * ({@code what}: {@link Flow#TOUCH_FLOW} for terse dumps, {@link Flow#TOUCH_CACHE} for match
+     * caches, {@link Flow#TOUCH_KEY} for serializing; loads the dump does not need would only compete
+     * for the core's outstanding-miss slots). A dump spends most of its time waiting for these dependent cache
      * misses one flow at a time; issuing the loads for flows some buckets ahead lets the CPU overlap
      * them with the work on the current one (memory-level parallelism: Java has no prefetch
      * instruction, but an out-of-order core runs independent loads ahead).
@@ -535,7 +537,7 @@ public final class FlowTable {
      * @return the first bucket not touched now; its low bits carry a value derived from the loads,
      *         which the caller must keep and pass back (so that none is optimised away)
      */
-    public static long prefetch(DumpCursor cursor, long next, int ahead) {
+    public static long prefetch(DumpCursor cursor, long next, int ahead, int what) {
         TableInstance t = cursor.instance;
         if (t == null) {
             return next;
@@ -545,7 +547,7 @@ public final class FlowTable {
         int h = (int) next;
         for (; b < end; b++) {
             for (TableInstance.Node n = t.head(b); n != null; n = n.nextAcquire()) {
-                h += n.flow.touch();
+                h += n.flow.touch(what);
             }
         }
         return (long) b << 32 | (h & 0xffffffffL);
