@@ -373,5 +373,5 @@ public final class FlowFamily extends GenlFamily {
     private static final int TERSE = UfidFlags.OMIT_KEY | UfidFlags.OMIT_MASK | UfidFlags.OMIT_ACTIONS;
 
     /** How many buckets ahead of the cursor a dump touches the flows it will read next (0: off). */
-    static final int PREFETCH = Integer.getInteger("ovsj.dump.prefetch", 8);
+    static final int PREFETCH = Integer.getInteger("ovsj.dump.prefetch", 24);
 }

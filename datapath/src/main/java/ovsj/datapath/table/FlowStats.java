@@ -26,9 +26,11 @@ public class FlowStats {
         this.more = cpus > 1 ? new long[(cpus - 1) * STRIDE] : null;
     }
 
-    /** A load of the slot-0 counters' line (a dump's look-ahead; see {@code FlowTable.prefetch}). */
+    /** Loads of the counters' lines, slot 0 and the others' array (a dump's look-ahead; see
+     * {@code FlowTable.prefetch}). */
     final long touchStats() {
-        return used0;
+        long[] m = more;
+        return m == null ? used0 : used0 + m[m.length - 1];
     }
 
     /** The forwarding thread {@code cpu} counted one packet. */
