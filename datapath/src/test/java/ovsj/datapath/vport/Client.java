@@ -39,11 +39,15 @@ final class Client {
         w.putRawU32(dpIfindex);
         attrs.accept(w);
         w.endMessage(m);
+        // A pcap port's replay may upcall to this socket while the request runs: replies only.
+        int packetFamily = ovs.genl().family(Families.PACKET_FAMILY).id();
         List<byte[]> out = new ArrayList<>();
         for (byte[] d : conn.request(w.toByteArray())) {
             for (int off = 0; off + 16 <= d.length; ) {
                 int l = Wire.u32(d, off);
-                out.add(java.util.Arrays.copyOfRange(d, off, off + l));
+                if (NlMsgHdr.type(d, off) != packetFamily) {
+                    out.add(java.util.Arrays.copyOfRange(d, off, off + l));
+                }
                 off += (l + 3) & ~3;
             }
         }
