@@ -155,7 +155,6 @@ public final class UkeyMap {
         final Umap[] umap;
         final Table[] table;
         final Ukey[] cand;
-        final int[] candHash;
 
         /** Room for batches of up to {@code max} UFIDs. */
         public Lookup(int max) {
@@ -166,7 +165,6 @@ public final class UkeyMap {
             umap = new Umap[max];
             table = new Table[max];
             cand = new Ukey[max];
-            candHash = new int[max];
         }
     }
 
@@ -197,15 +195,14 @@ public final class UkeyMap {
             Table t = l.table[i];
             if (l.umap[i] != null) {
                 int j = l.hash[i] & t.mask;
-                l.cand[i] = t.slots[j];
-                l.candHash[i] = t.hashes[j];
+                l.cand[i] = t.slots[j]; // not hashes[j]: one miss fewer, the UFID compare decides
             }
         }
         for (int i = 0; i < n; i++) {
             Ukey c = l.cand[i];
             Ukey r = null;
             if (l.umap[i] != null && c != null) {
-                if (c != TOMBSTONE && l.candHash[i] == l.hash[i] && c.ufidEquals(l.hi[i], l.lo[i], lens[i])) {
+                if (c != TOMBSTONE && c.ufidEquals(l.hi[i], l.lo[i], lens[i])) {
                     r = c;
                 } else {
                     r = probe(l.table[i], l.hash[i], l.hi[i], l.lo[i], lens[i]); // on past a collision
