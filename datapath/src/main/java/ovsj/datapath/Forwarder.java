@@ -42,7 +42,11 @@ public final class Forwarder implements ActionContext, Runnable {
     private final Packet rx = new Packet();
     private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private volatile boolean running = true;
-    /** Odd while a work item runs, even between items (see {@link #quiesce()}). */
+    /**
+     * Odd from just before a lookup until the hit flow's statistics are counted (see {@link #quiesce()}):
+     * entered with a full fence (the lookup must not read the table before the odd value is visible to
+     * a remover), left with a release store (the counts before the even value). Only this thread writes.
+     */
     private final java.util.concurrent.atomic.AtomicLong busy = new java.util.concurrent.atomic.AtomicLong();
     private Datapath dp;
 
@@ -93,12 +97,7 @@ public final class Forwarder implements ActionContext, Runnable {
         Runnable r = queue.poll(100, TimeUnit.MILLISECONDS);
         int n = 0;
         while (r != null) {
-            busy.incrementAndGet();
-            try {
-                r.run();
-            } finally {
-                busy.incrementAndGet();
-            }
+            r.run();
             n++;
             r = queue.poll();
         }
@@ -121,10 +120,12 @@ public final class Forwarder implements ActionContext, Runnable {
     }
 
     /**
-     * Waits until the work item running now, if any, has ended (the kernel's RCU grace period for this
-     * CPU): a packet that found a flow in the table before the flow left it has counted itself in the
-     * flow's statistics by then, and those counts are visible to the caller. Items that start later
-     * see the table as it is now. Returns at once on this forwarder's own thread.
+     * Waits until the lookup running now, if any, has counted its packet (the kernel's RCU grace period
+     * for this CPU, narrowed to what it protects here): a packet that found a flow in the table before
+     * the flow left it has counted itself in the flow's statistics by then, and those counts are
+     * visible to the caller. Lookups that start later see the table as it is now. The window is a
+     * lookup and a counter update, so the wait is a short spin. Returns at once on this forwarder's
+     * own thread.
      */
     void quiesce() {
         if (Thread.currentThread() instanceof ForwarderThread t && t.forwarder == this) {
@@ -132,10 +133,10 @@ public final class Forwarder implements ActionContext, Runnable {
         }
         long s = busy.get();
         for (int spins = 0; (s & 1) != 0 && busy.get() == s && running; spins++) {
-            if (spins < 100) {
-                Thread.onSpinWait();
+            if ((spins & 0xfff) == 0xfff) {
+                Thread.yield(); // preempted inside the window: let it run
             } else {
-                java.util.concurrent.locks.LockSupport.parkNanos(1000);
+                Thread.onSpinWait();
             }
         }
     }
@@ -177,7 +178,16 @@ public final class Forwarder implements ActionContext, Runnable {
         dp = d;
         try {
             DpStatsPerCpu st = d.stats();
-            Flow flow = d.table().lookupStats(key, KeyExtractor.hash(p), cpu, lookup);
+            long inLookup = busy.incrementAndGet();
+            Flow flow;
+            try {
+                flow = d.table().lookupStats(key, KeyExtractor.hash(p), cpu, lookup);
+                if (flow != null) {
+                    flow.stats().update(cpu, p.len, key.u16(FlowKey.TCP_FLAGS_OFFSET), ovs.nowMs());
+                }
+            } finally {
+                busy.lazySet(inLookup + 1);
+            }
             if (flow == null) {
                 Vport in = d.port(p.inPort);
                 int pid;
@@ -189,7 +199,6 @@ public final class Forwarder implements ActionContext, Runnable {
                 upcall(d, p, key, PacketCmd.MISS, pid, null, p.mru, 0);
                 st.add(cpu, DpStatsPerCpu.MISSED, 1);
             } else {
-                flow.stats().update(cpu, p.len, key.u16(FlowKey.TCP_FLAGS_OFFSET), ovs.nowMs());
                 byte[] acts = flow.actions();
                 exec.execute(p, key, acts, 0, acts.length, this);
                 st.add(cpu, DpStatsPerCpu.HIT, 1);

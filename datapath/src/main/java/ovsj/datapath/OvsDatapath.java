@@ -199,6 +199,9 @@ public final class OvsDatapath implements NetlinkHandler {
      * Detached forwarders are not waited for.
      */
     public void quiesce() {
+        // The caller's unlink must be visible before it reads the forwarders' windows (Dekker's
+        // StoreLoad; the forwarders enter theirs with a full fence too).
+        java.lang.invoke.VarHandle.fullFence();
         Forwarder[] f = forwarders;
         if (f != null) {
             for (Forwarder x : f) {
