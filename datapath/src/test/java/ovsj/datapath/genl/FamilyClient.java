@@ -105,6 +105,18 @@ final class FamilyClient {
         return out;
     }
 
+    /**
+     * {@code buf} as hex with the sequence number of every message in it zeroed: replies to two
+     * requests compared byte for byte (each request has its own sequence number).
+     */
+    static String hexWithoutSeq(byte[] buf) {
+        byte[] b = buf.clone();
+        for (int off = 0; off + NlMsgHdr.LENGTH <= b.length; off += NlMsgHdr.align(NlMsgHdr.len(b, off))) {
+            Wire.putU32(b, off + NlMsgHdr.SEQ_OFFSET, 0);
+        }
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
     /** Top-level attributes of an ovs family message (after the ovs_header). */
     static Map<Integer, byte[]> attrs(byte[] m) {
         Map<Integer, byte[]> out = new LinkedHashMap<>();

@@ -6,14 +6,11 @@ import static ovsj.datapath.genl.FamilyClient.DUMP;
 import static ovsj.datapath.genl.FamilyClient.error;
 
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import ovsj.datapath.DumpMode;
-import ovsj.netlink.NlMsgHdr;
 import ovsj.netlink.NlWriter;
-import ovsj.netlink.Wire;
 import ovsj.odp.text.OdpActionsParse;
 import ovsj.odp.text.OdpFlowParse;
 import ovsj.odp.uapi.FlowAttr;
@@ -65,10 +62,7 @@ class MatchCacheDumpTest {
             if (ufidFlags != 0) {
                 w.putU32(FlowAttr.UFID_FLAGS, ufidFlags);
             }
-        })).stream().map(m -> {
-            Wire.putU32(m, NlMsgHdr.SEQ_OFFSET, 0);
-            return HexFormat.of().formatHex(m);
-        }).toList();
+        })).stream().map(FamilyClient::hexWithoutSeq).toList();
     }
 
     /**

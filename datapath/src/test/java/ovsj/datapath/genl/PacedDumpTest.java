@@ -6,11 +6,8 @@ import static ovsj.datapath.genl.FamilyClient.DUMP;
 import static ovsj.datapath.genl.FamilyClient.error;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
-import ovsj.netlink.NlMsgHdr;
-import ovsj.netlink.Wire;
 import ovsj.odp.uapi.DpCmd;
 import ovsj.odp.uapi.Families;
 import ovsj.odp.uapi.FlowCmd;
@@ -23,14 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class PacedDumpTest {
     private static List<String> hex(List<byte[]> datagrams) {
-        List<String> out = new ArrayList<>();
-        for (byte[] d : datagrams) {
-            for (int off = 0; off + NlMsgHdr.LENGTH <= d.length; off += NlMsgHdr.align(NlMsgHdr.len(d, off))) {
-                Wire.putU32(d, off + NlMsgHdr.SEQ_OFFSET, 0); // each request has its own
-            }
-            out.add(HexFormat.of().formatHex(d));
-        }
-        return out;
+        return datagrams.stream().map(FamilyClient::hexWithoutSeq).toList();
     }
 
     @Test
